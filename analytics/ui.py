@@ -1,0 +1,99 @@
+"""Streamlit glue in one place: cached connection, language, viewer, sidebar filters, downloads.
+
+Pages import this module; no other analytics module imports streamlit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from analytics import db, reference
+from analytics.access import SYSTEM, Viewer
+from analytics.config import load_settings
+from analytics.exports import to_safe_csv_bytes
+from analytics.filters import Filters
+from analytics.i18n import category_label, t
+
+LANG_KEY = "lang"
+VIEWER_KEY = "viewer"
+FILTERS_KEY = "filters"
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(db_path: str) -> duckdb.DuckDBPyConnection:
+    return db.connect(db_path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor of the process-wide connection (one cursor per script run / thread)."""
+    return _connection(str(load_settings().db_path)).cursor()
+
+
+def lang() -> str:
+    return str(st.session_state.get(LANG_KEY, "ru"))
+
+
+def viewer() -> Viewer:
+    """The logged-in user; the system viewer when authentication is switched off (SHEKARA_AUTH=off)."""
+    if not load_settings().auth_enabled:
+        return SYSTEM
+    current = st.session_state.get(VIEWER_KEY)
+    return current if isinstance(current, Viewer) else SYSTEM
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Cache key part that changes after every load/undo, so cached query results never go stale."""
+    return db.data_version(con)
+
+
+def language_switch() -> None:
+    st.sidebar.radio(
+        t("language", lang()), options=["ru", "en"], key=LANG_KEY, horizontal=True,
+        format_func=lambda code: {"ru": "Русский", "en": "English"}[code],
+    )
+
+
+def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters:
+    """Draw the global filters in the sidebar and return the selection (kept across pages)."""
+    language = lang()
+    first, last = reference.date_bounds(con)
+    last = last or date.today()
+    first = first or last - timedelta(days=365)
+    default_start = max(first, date(last.year - 1, last.month, 1))
+    sb = st.sidebar
+    period = sb.date_input(t("period", language), value=(default_start, last), min_value=first,
+                           max_value=last, format="DD.MM.YYYY", key="flt_period")
+    start, end = (period if isinstance(period, tuple) and len(period) == 2 else (default_start, last))
+    side_choice = sb.radio(t("side", language), ["both", "KZ", "KG"], horizontal=True, key="flt_side",
+                           format_func=lambda s: t(s if s == "both" else f"{s}_short", language))
+    sides = () if side_choice == "both" else (side_choice,)
+    oblast_ref = reference.oblasts(con)
+    if sides:
+        oblast_ref = oblast_ref[oblast_ref["side"].isin(sides)]
+    oblast_names = reference.label(oblast_ref, "oblast", language)
+    oblasts = tuple(sb.multiselect(t("oblast", language), list(oblast_names), key="flt_oblast",
+                                   format_func=oblast_names.get))
+    district_ref = reference.districts(con, oblasts or tuple(oblast_names))
+    district_names = reference.label(district_ref, "district", language)
+    districts = tuple(sb.multiselect(t("district", language), list(district_names), key="flt_district",
+                                     format_func=district_names.get))
+    category_keys = reference.categories(con)["category"].tolist()
+    categories = tuple(sb.multiselect(t("category", language), category_keys, key="flt_category",
+                                      format_func=lambda c: category_label(c, language)))
+    sb.caption(t("flags", language))
+    flags = {name: (True if sb.checkbox(t(name, language), key=f"flt_{name}") else None)
+             for name in ("online", "minor_involved", "foreign_national")}
+    selection = Filters(start=start, end=end, sides=sides, oblasts=oblasts, districts=districts,
+                        categories=categories, **flags)
+    st.session_state[FILTERS_KEY] = selection
+    return selection
+
+
+def download_csv(frame: pd.DataFrame, file_name: str, key: str | None = None) -> None:
+    """A download button for the data behind a chart: UTF-8 BOM, formula-safe."""
+    st.download_button(t("download_csv", lang()), data=to_safe_csv_bytes(frame), file_name=file_name,
+                       mime="text/csv", key=key or f"dl_{file_name}")

@@ -1,0 +1,5 @@
+"""Page: overview (being built)."""
+
+import streamlit as st
+
+st.info("Раздел в разработке / Section under construction")

@@ -1,0 +1,5 @@
+"""Page: present (being built)."""
+
+import streamlit as st
+
+st.info("Раздел в разработке / Section under construction")
