@@ -41,9 +41,9 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 system-deps:  ## Debian packages for browser tests, slide rendering and PDF conversion
 	@bash scripts/install_system_deps.sh $(APT_PACKAGES)
 
-geodata: $(GEO)
-$(GEO): scripts/build_geodata.py | venv
-	$(PY) scripts/build_geodata.py --out $(GEO)
+# The built geometry is committed (small); it is rebuilt from the npm package only when missing.
+geodata: | venv
+	@test -f $(GEO) || $(PY) scripts/build_geodata.py --out $(GEO)
 
 demo: venv geodata
 	@if [ ! -f "$(DB)" ]; then $(PY) -m analytics demo --db $(DB) --years 3 --seed 7; fi
