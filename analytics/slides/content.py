@@ -1,0 +1,479 @@
+"""What each slide shows: one builder per slide, used by the PPTX deck and by the presentation page.
+
+A builder returns a :class:`SlideSpec` — titles in both languages, body text and table cells in the
+deck's body language, an optional plotly figure — and never draws anything. The numbers come from
+the concern modules (CompStat, hotspots, bulletins, operations); this module only arranges them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import i18n
+from analytics.compstat import DIRECTIONS, direction_table, is_notable
+from analytics.filters import Filters
+from analytics.i18n import pick
+
+DECK_LANGS = ("ru", "en", "ru+en")
+SIDES = ("KZ", "KG")
+KPI_WINDOWS = ("28d", "ytd")
+SMALL_COUNT = 10  # below this a percentage change is mostly noise; the notes slide lists such rows
+
+Text = dict[str, str]
+
+TEXT: dict[str, dict[str, str]] = {
+    "ru": {
+        "meeting": "Совместное совещание по противодействию трансграничной преступности",
+        "period": "Период",
+        "as_of": "Данные на",
+        "participants": "Участники",
+        "agenda": "Повестка",
+        "agenda_kpi": "Ключевые показатели обеих сторон",
+        "agenda_rest": "Очаги и приграничье · ориентировки · совместные операции · полнота данных · решения",
+        "kpi": "Ключевые показатели: Казахстан | Кыргызстан",
+        "kpi_note": "▲/▼ — заметное изменение (|z| ≥ 2, критерий Пуассона); серым — в пределах случайных колебаний; "
+                    "* — есть месяцы без данных; на 100 тыс. — с начала года.",
+        "direction": "Направление",
+        "28d": "28 дней",
+        "ytd": "С начала года",
+        "28d_short": "28 дн.",
+        "ytd_short": "С нач. г.",
+        "wtd": "Неделя",
+        "count": "Число",
+        "change": "Изм.",
+        "per_100k": "На 100 тыс.",
+        "wtd_short": "Нед.",
+        "trend": "Динамика по месяцам",
+        "hotspots": "Очаги в приграничной зоне",
+        "border": "Приграничный коридор: преступления по удалённости от границы",
+        "bulletins": "Ориентировки: результаты по направлениям обмена",
+        "operations": "Совместные операции: результаты",
+        "coverage": "Полнота данных и примечания",
+        "next_steps": "Решения и следующие шаги",
+        "step_no": "№",
+        "step_action": "Мероприятие",
+        "step_owner": "Ответственный",
+        "step_due": "Срок",
+        "all_covered": "Все стороны загрузили данные за каждый месяц периода.",
+        "small_numbers": "Меньше {n} случаев за 28 дней — процент изменения ненадёжен: {items}.",
+        "no_small_numbers": "Малых чисел среди ключевых показателей нет.",
+        "missing_note": "Месяц без загруженных данных показан как пропуск, а не как ноль.",
+        "unavailable": "Раздел недоступен: модуль {module} ещё не подключён.",
+        "no_data": "Нет данных за период.",
+        "source": "Источник: ЕРДР (КЗ), ЕРП (КГ); регистрация до {as_of} включительно.",
+    },
+    "en": {
+        "meeting": "Joint meeting on countering cross-border crime",
+        "period": "Period",
+        "as_of": "Data as of",
+        "participants": "Participants",
+        "agenda": "Agenda",
+        "agenda_kpi": "Key indicators of both sides",
+        "agenda_rest": "Hotspots and the border · wanted bulletins · joint operations · data coverage · decisions",
+        "kpi": "Key indicators: Kazakhstan | Kyrgyzstan",
+        "kpi_note": "▲/▼ — notable change (|z| ≥ 2, Poisson test); grey — within random variation; "
+                    "* — some months have no data; per 100k — year to date.",
+        "direction": "Direction",
+        "28d": "28 days",
+        "ytd": "Year to date",
+        "28d_short": "28 d",
+        "ytd_short": "YTD",
+        "wtd": "Week",
+        "count": "Count",
+        "change": "Chg.",
+        "per_100k": "Per 100k",
+        "wtd_short": "Wk",
+        "trend": "Monthly trend",
+        "hotspots": "Hotspots in the border area",
+        "border": "Border corridor: offences by distance from the border",
+        "bulletins": "Wanted bulletins: results by exchange direction",
+        "operations": "Joint operations: results",
+        "coverage": "Data coverage and notes",
+        "next_steps": "Decisions and next steps",
+        "step_no": "No.",
+        "step_action": "Action",
+        "step_owner": "Responsible",
+        "step_due": "Due",
+        "all_covered": "Both sides uploaded data for every month of the period.",
+        "small_numbers": "Fewer than {n} cases in 28 days — the percentage change is unreliable: {items}.",
+        "no_small_numbers": "No small numbers among the key indicators.",
+        "missing_note": "A month without uploaded data is shown as a gap, never as zero.",
+        "unavailable": "Section unavailable: module {module} is not connected yet.",
+        "no_data": "No data for the period.",
+        "source": "Source: ERDR (KZ), ERP (KG); registered up to and including {as_of}.",
+    },
+}
+
+
+@dataclass
+class TableSpec:
+    """A native table: header rows of bilingual labels, body rows of display text in the body language.
+
+    ``marks`` has the body's shape: ``"up"``/``"down"`` (notable change), ``"muted"`` or ``None``.
+    ``frame`` keeps the numbers behind the cells (for downloads and tests).
+    """
+
+    header: list[list[Text]]
+    rows: list[list[str]]
+    marks: list[list[str | None]] = field(default_factory=list)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    col_widths: list[float] = field(default_factory=list)
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+@dataclass
+class SlideSpec:
+    """Everything one slide shows, independent of PowerPoint or Streamlit."""
+
+    key: str
+    title: Text
+    subtitle: Text | None = None
+    bullets: list[Text] = field(default_factory=list)
+    table: TableSpec | None = None
+    figure: go.Figure | None = None
+    figure_size: tuple[int, int] = (1230, 530)
+    note: Text | None = None
+    image: bytes | None = None  # the rendered figure, filled by the deck builder
+
+
+@dataclass(frozen=True)
+class DeckOptions:
+    """What the user asked for.
+
+    ``lang`` is ``ru``, ``en`` or ``ru+en`` (Russian with English subtitles). ``start`` defaults to
+    the first day of the month eleven months before ``as_of`` (a 12-month period).
+    """
+
+    as_of: date
+    lang: str = "ru"
+    start: date | None = None
+    directions: tuple[str, ...] = DIRECTIONS
+    meeting: str | None = None
+    participants: tuple[str, ...] = ()
+    sides: tuple[str, ...] = ()
+
+    @property
+    def body_lang(self) -> str:
+        return "en" if self.lang == "en" else "ru"
+
+    @property
+    def period_start(self) -> date:
+        if self.start is not None:
+            return self.start
+        month_index = self.as_of.year * 12 + self.as_of.month - 1 - 11
+        return date(month_index // 12, month_index % 12 + 1, 1)
+
+    def filters(self, **changes: object) -> Filters:
+        """The global filter set of the deck (period, sides), optionally changed."""
+        return Filters(start=self.period_start, end=self.as_of, sides=self.sides).with_(**changes)
+
+
+def both(render: Callable[[str], str]) -> Text:
+    """A text in both languages from a function of the language."""
+    return {lang: render(lang) for lang in i18n.LANGS}
+
+
+def label(key: str, **values: object) -> Text:
+    """One of this module's labels in both languages, formatted with ``values``."""
+    return both(lambda lang: pick(TEXT, key, lang).format(**values))
+
+
+def core_label(key: str) -> Text:
+    return both(lambda lang: i18n.t(key, lang))
+
+
+def direction_label(direction: str) -> Text:
+    return core_label(f"dir_{direction}")
+
+
+def period_text(options: DeckOptions, lang: str) -> str:
+    return f"{i18n.format_date(options.period_start, lang)} – {i18n.format_date(options.as_of, lang)}"
+
+
+def unavailable_slide(key: str, title: Text, module: str) -> SlideSpec:
+    """Stand-in slide when a concern module is not installed: the deck still builds and says why."""
+    return SlideSpec(key=key, title=title, bullets=[label("unavailable", module=module)])
+
+
+# --- slides that need no concern module ------------------------------------------------------
+
+
+def title_slide(options: DeckOptions) -> SlideSpec:
+    """Title: the meeting, the period, the as-of date and the participants."""
+    participants = list(options.participants) or None
+
+    def lines(lang: str) -> list[str]:
+        who = participants or i18n.t("app_subtitle", lang).split(" · ")
+        return [f"{pick(TEXT, 'period', lang)}: {period_text(options, lang)}",
+                f"{pick(TEXT, 'as_of', lang)}: {i18n.format_date(options.as_of, lang)}",
+                f"{pick(TEXT, 'participants', lang)}: " + "; ".join(who)]
+
+    meeting = both(lambda lang: options.meeting or pick(TEXT, "meeting", lang))
+    bullets = [{lang: lines(lang)[index] for lang in i18n.LANGS} for index in range(3)]
+    return SlideSpec(key="title", title=meeting, bullets=bullets)
+
+
+def agenda_slide(options: DeckOptions) -> SlideSpec:
+    """Agenda: the key-indicator review, then the selected directions, then the common sections."""
+    bullets = [label("agenda_kpi")]
+    bullets += [direction_label(direction) for direction in options.directions]
+    bullets.append(label("agenda_rest"))
+    return SlideSpec(key="agenda", title=label("agenda"), bullets=bullets)
+
+
+def next_steps_slide(options: DeckOptions, rows: int = 4) -> SlideSpec:
+    """Decisions placeholder: an empty, editable table the secretary fills in during the meeting."""
+    table = TableSpec(
+        header=[[label("step_no"), label("step_action"), label("step_owner"), label("step_due")]],
+        rows=[[str(index + 1), "", "", ""] for index in range(rows)],
+        col_widths=[0.6, 7.0, 3.0, 1.7],
+    )
+    return SlideSpec(key="next_steps", title=label("next_steps"), table=table)
+
+
+# --- key indicators --------------------------------------------------------------------------
+
+
+def mark_of(z: float | None, current: float | None = None) -> str | None:
+    """``up``/``down`` for a notable change (CompStat's |z| ≥ 2), ``muted`` otherwise, ``None`` without one."""
+    if z is None or math.isnan(z):
+        return None if current is None else "muted"
+    if is_notable(z):
+        return "up" if z > 0 else "down"
+    return "muted"
+
+
+def _num(value: object) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def format_count(value: object, complete: object, lang: str) -> str:
+    number = _num(value)
+    text = i18n.format_int(number, lang)
+    return text + ("*" if complete is False or complete is pd.NA else "")
+
+
+def format_change(pct: object, z: object, lang: str) -> str:
+    """``+25% ▲`` for a notable rise, ``−10%`` for noise, ``—`` when the prior period was zero."""
+    text = i18n.format_pct(_num(pct), lang)
+    mark = mark_of(_num(z))
+    return text + {"up": " ▲", "down": " ▼"}.get(mark or "", "")
+
+
+def format_rate(value: object, lang: str) -> str:
+    number = _num(value)
+    if number is None:
+        return "—"
+    text = f"{number:.1f}"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+def kpi_table_spec(table: pd.DataFrame, lang: str, *, key_column: str = "category",
+                   labels: Callable[[str], str] | None = None, order: list[str] | None = None,
+                   windows: tuple[str, ...] = KPI_WINDOWS) -> TableSpec:
+    """Arrange CompStat rows as one KZ | KG table: per side and window the count and change, plus YTD per 100k.
+
+    Parameters
+    ----------
+    table : CompStat rows ``[side, <key_column>, window, current, prior, pct_change, z, per_100k,
+        coverage_complete]``.
+    lang : body language of the cells.
+    key_column : ``category`` or ``direction``: what the rows are.
+    labels : key → row label; default: category labels.
+    order : row keys in display order; default: as they come.
+    windows : the windows shown side by side (the last one also gets the rate per 100k).
+
+    Returns
+    -------
+    TableSpec
+        Empty rows for an empty table.
+    """
+    labels = labels or (lambda key: i18n.category_label(key, lang))
+    keys = [] if table.empty else (order or list(dict.fromkeys(table[key_column].tolist())))
+    by_key = {(row["side"], row[key_column], row["window"]): row for _, row in table.iterrows()}
+    per_side = 2 * len(windows) + 1
+    header_top: list[Text] = [label("direction") if key_column == "direction" else core_label("category")]
+    header_sub: list[Text] = [{"ru": "", "en": ""}]
+    for side in SIDES:
+        header_top += [core_label(side)] + [{"ru": "", "en": ""}] * (per_side - 1)
+        for window in windows:
+            header_sub += [label(f"{window}_short"), label("change")]
+        header_sub.append(label("per_100k"))
+    rows: list[list[str]] = []
+    marks: list[list[str | None]] = []
+    for key in keys:
+        cells: list[str] = [labels(key)]
+        cell_marks: list[str | None] = [None]
+        for side in SIDES:
+            for window in windows:
+                row = by_key.get((side, key, window))
+                if row is None:
+                    cells += ["—", "—"]
+                    cell_marks += [None, None]
+                    continue
+                cells += [format_count(row["current"], row["coverage_complete"], lang),
+                          format_change(row["pct_change"], row["z"], lang)]
+                cell_marks += [None, mark_of(_num(row["z"]), _num(row["current"]))]
+            last = by_key.get((side, key, windows[-1]))
+            cells.append(format_rate(None if last is None else last["per_100k"], lang))
+            cell_marks.append(None)
+        rows.append(cells)
+        marks.append(cell_marks)
+    merges = [(0, 1 + index * per_side, 0, (index + 1) * per_side) for index in range(len(SIDES))]
+    merges.append((0, 0, 1, 0))
+    widths = [2.9] + ([0.95, 1.1] * len(windows) + [1.05]) * len(SIDES)
+    return TableSpec(header=[header_top, header_sub], rows=rows, marks=marks, merges=merges,
+                     col_widths=widths, frame=table.reset_index(drop=True))
+
+
+def coverage_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions,
+                   kpi_frame: pd.DataFrame | None = None, *, key_column: str = "category",
+                   labels: Callable[[str, str], str] | None = None) -> SlideSpec:
+    """Data coverage and notes: months without data per oblast, and key indicators resting on small numbers.
+
+    Parameters
+    ----------
+    con : open database.
+    options : the deck's period and sides.
+    kpi_frame : the CompStat rows shown on the KPI slide (to name the small numbers), optional.
+    key_column, labels : what the KPI rows are and how to name them (``labels(key, lang)``).
+
+    Returns
+    -------
+    SlideSpec
+    """
+    from analytics.coverage import coverage_banners
+
+    flt = options.filters()
+    banners = {lang: coverage_banners(con, options.period_start, options.as_of, lang, flt) for lang in i18n.LANGS}
+    bullets: list[Text] = [{"ru": ru, "en": en} for ru, en in zip(banners["ru"], banners["en"], strict=True)]
+    if not bullets:
+        bullets.append(label("all_covered"))
+    bullets.append(small_numbers_note(kpi_frame, key_column=key_column, labels=labels))
+    return SlideSpec(key="coverage", title=label("coverage"), bullets=bullets, note=label("missing_note"))
+
+
+def small_numbers_note(kpi_frame: pd.DataFrame | None, *, key_column: str = "category",
+                       labels: Callable[[str, str], str] | None = None, limit: int = 6) -> Text:
+    """One line naming the KPI rows whose 28-day count is below :data:`SMALL_COUNT`."""
+    window = "28d"
+    if kpi_frame is None or kpi_frame.empty:
+        return label("no_small_numbers")
+    name = labels or (lambda key, lang: i18n.category_label(key, lang))
+    frame = kpi_frame[(kpi_frame["window"] == window) & (kpi_frame["current"].astype("float64") < SMALL_COUNT)]
+    if frame.empty:
+        return label("no_small_numbers")
+
+    def render(lang: str) -> str:
+        items = [f"{row['side']} {name(str(row[key_column]), lang)} — {i18n.format_int(_num(row['current']), lang)}"
+                 for _, row in frame.head(limit).iterrows()]
+        if len(frame) > limit:
+            items.append(f"+{len(frame) - limit}")
+        return pick(TEXT, "small_numbers", lang).format(n=SMALL_COUNT, items="; ".join(items))
+
+    return both(render)
+
+
+# --- assembling the deck --------------------------------------------------------------------
+
+
+def guarded(module: str, key: str, title: Text, build: Callable[[], list[SlideSpec]]) -> list[SlideSpec]:
+    """Run a section builder; if its concern module is not installed, one stand-in slide says so.
+
+    Only a missing ``module`` is tolerated: any other error (a bug, bad data) propagates.
+    """
+    try:
+        return build()
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return [unavailable_slide(key, title, module)]
+
+
+def build_all(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> list[SlideSpec]:
+    """Every slide of the deck in meeting order.
+
+    Parameters
+    ----------
+    con : open database.
+    options : the deck's settings.
+
+    Returns
+    -------
+    list[SlideSpec]
+        title, agenda, KPIs, one trend slide per direction, hotspot map, border corridor, bulletins,
+        joint operations, coverage and notes, next steps.
+    """
+    slides = [title_slide(options), agenda_slide(options)]
+    kpi = kpi_slide(con, options)
+    slides.append(kpi)
+    slides += guarded("analytics.charts", "trend", label("trend"), lambda: trend_slides(con, options))
+    slides += guarded("analytics.hotspots", "hotspots", label("hotspots"), lambda: [hotspot_slide(con, options)])
+    slides += guarded("analytics.border", "border", label("border"), lambda: [border_slide(con, options)])
+    slides += guarded("analytics.bulletins", "bulletins", label("bulletins"),
+                      lambda: [bulletins_slide(con, options)])
+    slides += guarded("analytics.operations", "operations", label("operations"),
+                      lambda: [operations_slide(con, options)])
+    slides.append(coverage_slide(con, options, kpi.table.frame if kpi.table is not None else None,
+                                 key_column=KPI_KEY_COLUMN, labels=kpi_row_label))
+    slides.append(next_steps_slide(options))
+    return slides
+
+
+# --- sections fed by the concern modules -----------------------------------------------------
+# Each imports its module lazily so a deck can still be made while a module is missing (see guarded).
+
+KPI_KEY_COLUMN = "direction"
+
+
+def kpi_row_label(key: str, lang: str) -> str:
+    """Row label of the KPI table: a direction or a category."""
+    return i18n.t(f"dir_{key}", lang) if key in DIRECTIONS else i18n.category_label(key, lang)
+
+
+def kpi_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:
+    """KPI slide: the Overview's direction figures, KZ | KG side by side, 28 days and year to date."""
+    lang = options.body_lang
+    frame = direction_table(con, options.as_of, options.filters())
+    frame = frame[frame[KPI_KEY_COLUMN].isin(options.directions)].reset_index(drop=True)
+    table = kpi_table_spec(frame, lang, key_column=KPI_KEY_COLUMN, labels=lambda key: kpi_row_label(key, lang),
+                           order=[d for d in options.directions if d in set(frame[KPI_KEY_COLUMN])])
+    return SlideSpec(key="kpi", title=label("kpi"), table=table, note=label("kpi_note"))
+
+
+def trend_slides(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> list[SlideSpec]:
+    """One monthly-trend chart per selected direction (KZ and KG lines, gaps where data is missing)."""
+    raise ModuleNotFoundError("analytics.charts", name="analytics.charts")
+
+
+def hotspot_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:
+    """Hotspot map of the border area for the period."""
+    raise ModuleNotFoundError("analytics.hotspots", name="analytics.hotspots")
+
+
+def border_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:
+    """Border-corridor chart: offences by distance band from the border, per side."""
+    raise ModuleNotFoundError("analytics.border", name="analytics.border")
+
+
+def bulletins_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:
+    """Bulletin KPIs by exchange direction (native table) and the ageing of open bulletins (chart)."""
+    raise ModuleNotFoundError("analytics.bulletins", name="analytics.bulletins")
+
+
+def operations_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:
+    """Joint operations: totals by operation direction (native table)."""
+    raise ModuleNotFoundError("analytics.operations", name="analytics.operations")

@@ -1,0 +1,257 @@
+"""Build the meeting deck: slide content (:mod:`.content`) → chart images (:mod:`.render`) → PPTX → PDF.
+
+``build_deck`` is what the CLI and the Slides page call; ``build_slides`` alone is what the
+presentation page shows, so both show the same thing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from pptx.util import Inches
+
+from analytics import i18n
+from analytics.audit import log_action
+from analytics.errors import ShekaraError
+from analytics.i18n import pick
+from analytics.slides import content
+from analytics.slides.content import DECK_LANGS, DeckOptions, SlideSpec, Text
+from analytics.slides.render import ChartJob, render_charts, start_renderer
+from analytics.slides.template import (
+    CONTENT_BOTTOM,
+    CONTENT_BOX,
+    DOWN,
+    GREY,
+    MARGIN,
+    UP,
+    Box,
+    CellStyle,
+    Footer,
+    add_bullets,
+    add_content_slide,
+    add_note,
+    add_picture,
+    add_table,
+    add_title_slide,
+    new_presentation,
+)
+
+Progress = Callable[[float, str], None]
+
+TEXT = {
+    "ru": {"data": "Расчёт показателей…", "render": "Отрисовка графиков…", "pptx": "Сборка PPTX…",
+           "pdf": "Преобразование в PDF…", "done": "Готово", "page": "стр."},
+    "en": {"data": "Computing indicators…", "render": "Rendering charts…", "pptx": "Writing the PPTX…",
+           "pdf": "Converting to PDF…", "done": "Done", "page": "p."},
+}
+
+
+class BadDeckOptions(ShekaraError):
+    """The deck was asked for in a language or with directions the app does not know."""
+
+
+@dataclass
+class DeckResult:
+    """What was produced: paths, the slides (content and images) and how long each step took (s)."""
+
+    pptx: Path
+    pdf: Path | None
+    slides: list[SlideSpec]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def titles(self, lang: str = "ru") -> list[str]:
+        return [spec.title.get(lang, spec.title["ru"]) for spec in self.slides]
+
+
+def check_options(options: DeckOptions) -> None:
+    """Raise :class:`BadDeckOptions` for an unknown language or direction."""
+    if options.lang not in DECK_LANGS:
+        raise BadDeckOptions(
+            f"Неизвестный язык слайдов «{options.lang}». Выберите ru, en или ru+en.",
+            f"Unknown deck language '{options.lang}'. Choose ru, en or ru+en.",
+        )
+    unknown = [d for d in options.directions if d not in content.DIRECTIONS]
+    if unknown:
+        raise BadDeckOptions(
+            f"Неизвестные направления: {', '.join(unknown)}. Допустимы: {', '.join(content.DIRECTIONS)}.",
+            f"Unknown directions: {', '.join(unknown)}. Allowed: {', '.join(content.DIRECTIONS)}.",
+        )
+
+
+def build_slides(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> list[SlideSpec]:
+    """The content of every slide, in order (no images yet).
+
+    Parameters
+    ----------
+    con : open database (aggregates only are read; no row-level data goes on a slide).
+    options : period, as-of date, language, directions.
+
+    Returns
+    -------
+    list[SlideSpec]
+    """
+    check_options(options)
+    return content.build_all(con, options)
+
+
+def render_images(slides: list[SlideSpec]) -> None:
+    """Render every slide's figure to PNG in one kaleido batch and store it in ``spec.image``."""
+    with_figures = [spec for spec in slides if spec.figure is not None and spec.image is None]
+    jobs = [ChartJob(spec.figure, *spec.figure_size) for spec in with_figures if spec.figure is not None]
+    for spec, png in zip(with_figures, render_charts(jobs), strict=True):
+        spec.image = png
+
+
+def _show(text: Text | None, lang: str) -> str:
+    if not text:
+        return ""
+    return text["en"] if lang == "en" else text["ru"]
+
+
+def _second(text: Text | None, lang: str) -> str | None:
+    """The English line under the Russian one in a bilingual deck."""
+    return text["en"] if lang == "ru+en" and text else None
+
+
+def _header_cell(text: Text, lang: str) -> str:
+    main, second = _show(text, lang), _second(text, lang)
+    return f"{main}\n{second}" if second and second != main else main
+
+
+MARK_STYLES = {
+    "up": CellStyle(color=UP, bold=True),
+    "down": CellStyle(color=DOWN, bold=True),
+    "muted": CellStyle(color=GREY),
+}
+
+
+def write_pptx(slides: list[SlideSpec], options: DeckOptions, path: Path | str) -> Path:
+    """Lay the slides out on the 16:9 template and save the PPTX.
+
+    Parameters
+    ----------
+    slides : content with images already rendered.
+    options : language and as-of date (footer).
+    path : output file.
+
+    Returns
+    -------
+    Path
+    """
+    lang, body = options.lang, options.body_lang
+    prs = new_presentation()
+    total = len(slides)
+    for number, spec in enumerate(slides, start=1):
+        footer = Footer(kz_name=i18n.t("KZ", body), kg_name=i18n.t("KG", body),
+                        centre=f"{pick(content.TEXT, 'as_of', body)} {i18n.format_date(options.as_of, body)}"
+                               f" · {number}/{total}")
+        if spec.key == "title":
+            lines: list[tuple[str, float, bool]] = []
+            if lang == "ru+en":
+                lines.append((spec.title["en"], 22, False))
+            for index, bullet in enumerate(spec.bullets):
+                lines.append((_show(bullet, lang), 20, index < 2))
+                if lang == "ru+en":
+                    lines.append((bullet["en"], 14, False))
+            add_title_slide(prs, _show(spec.title, lang), lines, footer)
+            continue
+        subtitle_parts = [part for part in (_second(spec.title, lang), _show(spec.subtitle, body)) if part]
+        slide = add_content_slide(prs, _show(spec.title, lang), "  ·  ".join(subtitle_parts) or None, footer)
+        box = CONTENT_BOX
+        if spec.note:
+            box = Box(box.left, box.top, box.width, box.height - Inches(0.5))  # room for the note
+        if spec.table is not None and spec.image is not None:
+            split = int(box.width * 0.52)
+            _place_table(slide, Box(box.left, box.top, split - MARGIN // 2, box.height), spec, lang, size=12)
+            add_picture(slide, Box(box.left + split, box.top, box.width - split, box.height), spec.image)
+        elif spec.table is not None:
+            _place_table(slide, box, spec, lang, size=13 if len(spec.table.header[0]) > 6 else 16)
+        elif spec.image is not None:
+            add_picture(slide, box, spec.image)
+        if spec.bullets and spec.table is None and spec.image is None:
+            lines = len(spec.bullets) * (2 if lang == "ru+en" else 1)
+            add_bullets(slide, box, [(_show(b, lang), _second(b, lang)) for b in spec.bullets],
+                        size=20 if lines <= 8 else 18 if lines <= 12 else 15)
+        if spec.note:
+            note = _show(spec.note, lang)
+            second = _second(spec.note, lang)
+            add_note(slide, note + (f" / {second}" if second else ""), top=CONTENT_BOTTOM - Inches(0.4))
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    prs.save(str(target))
+    return target
+
+
+def _place_table(slide, box: Box, spec: SlideSpec, lang: str, *, size: float) -> None:
+    table = spec.table
+    assert table is not None
+    header = [[_header_cell(cell, lang) for cell in line] for line in table.header]
+    styles = [[MARK_STYLES.get(mark or "") for mark in line] for line in table.marks] if table.marks else None
+    add_table(slide, box, header, table.rows or [["—"] + [""] * (len(header[0]) - 1)],
+              styles=styles if table.rows else None, col_widths=table.col_widths or None, size=size,
+              merges=table.merges)
+
+
+def build_deck(con: duckdb.DuckDBPyConnection, options: DeckOptions, out: Path | str, *,
+               pdf: Path | str | None = None, username: str | None = None,
+               progress: Progress | None = None) -> DeckResult:
+    """Make the PPTX (and optionally the PDF) and write one audit-log entry.
+
+    Parameters
+    ----------
+    con : open database (the audit entry is written through it).
+    options : what to show.
+    out : PPTX path.
+    pdf : PDF path; ``None`` skips LibreOffice.
+    username : who asked (audit log).
+    progress : called with (fraction 0..1, message in the deck's body language).
+
+    Returns
+    -------
+    DeckResult
+
+    Raises
+    ------
+    BadDeckOptions, ChromiumMissing, ChartRenderError, SofficeMissing, PdfConversionFailed
+    """
+    check_options(options)
+    body = options.body_lang
+
+    def report(fraction: float, key: str) -> None:
+        if progress is not None:
+            progress(fraction, pick(TEXT, key, body))
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    # Chromium boots in a background thread while the database is queried.
+    start_renderer()
+    report(0.05, "data")
+    slides = build_slides(con, options)
+    timings["data"] = time.perf_counter() - started
+    report(0.35, "render")
+    mark = time.perf_counter()
+    render_images(slides)
+    timings["render"] = time.perf_counter() - mark
+    report(0.75, "pptx")
+    mark = time.perf_counter()
+    pptx_path = write_pptx(slides, options, out)
+    timings["pptx"] = time.perf_counter() - mark
+    timings["total_without_pdf"] = time.perf_counter() - started
+    pdf_path: Path | None = None
+    if pdf is not None:
+        from analytics.slides.pdf import convert_to_pdf
+
+        report(0.85, "pdf")
+        mark = time.perf_counter()
+        pdf_path = convert_to_pdf(pptx_path, pdf)
+        timings["pdf"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    log_action(con, username, "slides", as_of=options.as_of.isoformat(), start=options.period_start.isoformat(),
+               lang=options.lang, directions=list(options.directions), slides=len(slides),
+               pptx=pptx_path.name, pdf=pdf_path.name if pdf_path else None)
+    report(1.0, "done")
+    return DeckResult(pptx=pptx_path, pdf=pdf_path, slides=slides, timings=timings)
