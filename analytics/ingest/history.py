@@ -1,0 +1,129 @@
+"""After a load: upload history, undo of a whole upload, rejected lines, unknown articles/titles."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import duckdb
+import pandas as pd
+
+from analytics.audit import log_action
+from analytics.db import load_sql
+from analytics.exports import to_safe_csv_bytes
+from analytics.ingest.errors import UnknownUpload
+from analytics.ingest.kinds import INCIDENT_KINDS
+
+UNDO_SQL = {"bulletins": "undo_bulletins", "finds": "undo_finds", "operations": "undo_operations"}
+
+
+def upload_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every upload, newest first.
+
+    Parameters
+    ----------
+    con : database connection.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``upload_id, file_name, kind, side, encoding, rows_read, accepted, rejected, duplicates, updated,
+        warnings, period_start, period_end, uploaded_by, uploaded_at, status`` (``loaded`` / ``undone``).
+    """
+    return con.execute(load_sql("ingest/upload_history")).df()
+
+
+def undo_upload(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> None:
+    """Remove exactly what one upload wrote; restore the versions it replaced. One transaction, audit-logged.
+
+    Parameters
+    ----------
+    con : database connection.
+    upload_id : the upload to undo.
+    user : who undoes it (audit log).
+
+    Raises
+    ------
+    UnknownUpload
+        No such upload, or it was undone already.
+    """
+    row = con.execute("SELECT kind, file_name, status FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
+    if row is None or row[2] != "loaded":
+        raise UnknownUpload(
+            f"загрузки №{upload_id} нет или она уже отменена; обновите список загрузок.",
+            f"upload #{upload_id} does not exist or was already undone; refresh the upload list.",
+        )
+    kind, file_name = str(row[0]), str(row[1])
+    script = "undo_incidents" if kind in INCIDENT_KINDS else UNDO_SQL[kind]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE ingest_undo AS SELECT CAST(? AS INTEGER) AS upload_id", [upload_id])
+        con.execute(load_sql(f"ingest/{script}"))
+        con.execute("UPDATE uploads SET status = 'undone' WHERE upload_id = ?", [upload_id])
+        log_action(con, user, "undo", upload_id=upload_id, file=file_name, kind=kind)
+        con.execute("DROP TABLE ingest_undo")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def rejects_frame(con: duckdb.DuckDBPyConnection, upload_id: int) -> pd.DataFrame:
+    """Rejected lines of one upload.
+
+    Parameters
+    ----------
+    con : database connection.
+    upload_id : the upload.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``line_no`` (1-based line in the file, header = its own line), ``reason``, ``raw_line``.
+    """
+    return con.execute(
+        "SELECT line_no, reason, raw_line FROM rejects WHERE upload_id = ? ORDER BY line_no", [upload_id]
+    ).df()
+
+
+def rejects_table(con: duckdb.DuckDBPyConnection, upload_id: int) -> pd.DataFrame:
+    """Rejected lines split back into the source's columns (same header as the file), plus ``line`` and ``reason``.
+
+    The analyst fixes the cells and uploads the file again; the loader ignores the two added columns
+    (they end up in ``extra``).
+    """
+    meta = con.execute("SELECT headers, delimiter FROM upload_files WHERE upload_id = ?", [upload_id]).fetchone()
+    rejects = rejects_frame(con, upload_id)
+    if meta is None:
+        return rejects
+    headers, delimiter = list(meta[0]), str(meta[1])
+    rows = []
+    for raw in rejects["raw_line"].tolist():
+        cells = next(csv.reader(io.StringIO(raw or ""), delimiter=delimiter, quotechar='"'), [])
+        rows.append((cells + [""] * len(headers))[: len(headers)])
+    table = pd.DataFrame(rows, columns=headers, dtype="string")
+    table["строка / line"] = rejects["line_no"].to_numpy()
+    table["причина / reason"] = rejects["reason"].to_numpy()
+    return table
+
+
+def rejects_csv(con: duckdb.DuckDBPyConnection, upload_id: int) -> bytes:
+    """The rejected lines as a formula-safe CSV (UTF-8 BOM) with the source's header, ready to fix and re-upload."""
+    return to_safe_csv_bytes(rejects_table(con, upload_id))
+
+
+def warnings_summary(con: duckdb.DuckDBPyConnection, upload_id: int) -> pd.DataFrame:
+    """Warnings of one upload grouped by reason: ``reason, field, rows, example_line, example_value``."""
+    return con.execute(load_sql("ingest/warnings_summary"), [upload_id]).df()
+
+
+def unknown_mappings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Articles / titles / objects that no rule of ``category_rules.csv`` maps (their incidents are ``other``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``side, article_raw, title_raw, object_raw, incidents, first_seen, last_seen``, most frequent first:
+        the list an analyst turns into new mapping rules.
+    """
+    return con.execute(load_sql("ingest/unknown_mappings")).df()

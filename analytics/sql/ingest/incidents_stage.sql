@@ -1,0 +1,64 @@
+-- Incidents, step 1: type every field of every row and decide rejects (the validation contract).
+-- Reads the per-file view ingest_src (f_<field> columns, text) and ingest_params (one row).
+CREATE OR REPLACE TEMP TABLE ingest_stage AS
+WITH parsed AS (
+    SELECT
+        s.rid,
+        s.line_no,
+        s.row_hash,
+        coalesce(ingest_side(s.f_side), p.side) AS side,
+        s.f_side AS side_raw,
+        ltrim(s.f_source_id, '''') AS source_id,
+        s.f_registered_on AS registered_on_raw,
+        ingest_ts_any(s.f_registered_on) AS registered_ts,
+        s.f_occurred_at AS occurred_raw,
+        ingest_ts_any(s.f_occurred_at) AS occurred_ts,
+        s.f_occurred_time AS occurred_time_raw,
+        ingest_time(s.f_occurred_time) AS occurred_time,
+        s.f_article_raw AS article_raw,
+        s.f_title_raw AS title_raw,
+        s.f_object_raw AS object_raw,
+        s.f_category AS category_raw,
+        s.f_oblast AS oblast_raw,
+        s.f_district_raw AS district_raw,
+        s.f_settlement AS settlement,
+        s.f_lat AS lat_raw,
+        s.f_lon AS lon_raw,
+        s.f_coords AS coords_raw,
+        coalesce(ingest_num(s.f_lat), ingest_coord_part(s.f_coords, 1)) AS lat_in,
+        coalesce(ingest_num(s.f_lon), ingest_coord_part(s.f_coords, 2)) AS lon_in,
+        s.f_status_raw AS status_raw,
+        s.f_damage AS damage_raw,
+        ingest_num(s.f_damage) AS damage,
+        s.f_currency AS currency_raw,
+        s.f_online AS online_raw,
+        ingest_flag(s.f_online) AS online,
+        s.f_minor_involved AS minor_raw,
+        ingest_flag(s.f_minor_involved) AS minor_involved,
+        s.f_foreign_national AS foreign_raw,
+        ingest_flag(s.f_foreign_national) AS foreign_national,
+        s.f_summary AS summary,
+        s.extra,
+        p.today
+    FROM ingest_src s, ingest_params p
+), dated AS (
+    SELECT
+        * EXCLUDE (registered_ts, occurred_ts),
+        CAST(ingest_year_ok(registered_ts) AS DATE) AS registered_on,
+        CASE
+            WHEN occurred_time IS NOT NULL AND CAST(occurred_ts AS TIME) = TIME '00:00'
+                THEN CAST(ingest_year_ok(occurred_ts) AS DATE) + occurred_time
+            ELSE ingest_year_ok(occurred_ts)
+        END AS occurred_at
+    FROM parsed
+)
+SELECT
+    *,
+    CASE
+        WHEN source_id IS NULL OR source_id = '' THEN 'missing_number'
+        WHEN side IS NULL THEN 'missing_side'
+        WHEN registered_on_raw IS NULL THEN 'missing_date'
+        WHEN registered_on IS NULL THEN 'bad_date'
+        WHEN registered_on > today THEN 'future_date'
+    END AS reject_reason
+FROM dated;

@@ -1,0 +1,24 @@
+-- Undo one upload of incidents (ingest_undo.upload_id): its rows go, the versions they replaced come back,
+-- and its versions that a later upload replaced drop out of that later upload's history chain.
+CREATE OR REPLACE TEMP TABLE ingest_undo_restore AS
+SELECT h.* EXCLUDE (replaced_by, replaced_at)
+FROM incidents_history h
+JOIN incidents i ON i.side = h.side AND i.source_id = h.source_id
+CROSS JOIN ingest_undo u
+WHERE h.replaced_by = u.upload_id AND h.upload_id IS DISTINCT FROM u.upload_id AND i.upload_id = u.upload_id;
+
+UPDATE incidents_history AS h SET replaced_by = n.replaced_by
+FROM (
+    SELECT x.side, x.source_id, x.replaced_by
+    FROM incidents_history x, ingest_undo u
+    WHERE x.upload_id = u.upload_id AND x.replaced_by <> u.upload_id
+) n, ingest_undo u
+WHERE h.side = n.side AND h.source_id = n.source_id
+  AND h.replaced_by = u.upload_id AND h.upload_id IS DISTINCT FROM u.upload_id;
+
+DELETE FROM incidents USING ingest_undo u WHERE incidents.upload_id = u.upload_id;
+INSERT INTO incidents BY NAME SELECT * FROM ingest_undo_restore;
+DELETE FROM incidents_history USING ingest_undo u
+WHERE incidents_history.upload_id = u.upload_id OR incidents_history.replaced_by = u.upload_id;
+DELETE FROM coverage USING ingest_undo u WHERE coverage.upload_id = u.upload_id;
+DROP TABLE ingest_undo_restore;
