@@ -67,6 +67,14 @@ TEXT: dict[str, dict[str, str]] = {
         "missing_note": "Месяц без загруженных данных показан как пропуск, а не как ноль.",
         "unavailable": "Раздел недоступен: модуль {module} ещё не подключён.",
         "no_data": "Нет данных за период.",
+        "bulletin_direction": "Направление обмена",
+        "b_sent": "Направлено",
+        "b_found": "Обнаружено",
+        "b_returned": "Возвращено",
+        "b_withdrawn": "Снято",
+        "b_open": "В розыске",
+        "b_rate": "Раскрыто",
+        "b_median": "Медиана, дней",
         "source": "Источник: ЕРДР (КЗ), ЕРП (КГ); регистрация до {as_of} включительно.",
     },
     "en": {
@@ -107,6 +115,14 @@ TEXT: dict[str, dict[str, str]] = {
         "missing_note": "A month without uploaded data is shown as a gap, never as zero.",
         "unavailable": "Section unavailable: module {module} is not connected yet.",
         "no_data": "No data for the period.",
+        "bulletin_direction": "Exchange direction",
+        "b_sent": "Sent",
+        "b_found": "Found",
+        "b_returned": "Returned",
+        "b_withdrawn": "Withdrawn",
+        "b_open": "Still wanted",
+        "b_rate": "Resolved",
+        "b_median": "Median days",
         "source": "Source: ERDR (KZ), ERP (KG); registered up to and including {as_of}.",
     },
 }
@@ -202,6 +218,44 @@ def unavailable_slide(key: str, title: Text, module: str) -> SlideSpec:
     return SlideSpec(key=key, title=title, bullets=[label("unavailable", module=module)])
 
 
+def show_text(text: Text | None, lang: str) -> str:
+    """The text in a deck language: English for ``en``, Russian for ``ru`` and ``ru+en``."""
+    if not text:
+        return ""
+    return text["en"] if lang == "en" else text["ru"]
+
+
+def table_frame(table: TableSpec, lang: str) -> pd.DataFrame:
+    """The table as displayed (text cells), with one header line per column for screens.
+
+    A merged top header (a side's name over several columns) is carried over its columns and joined to
+    the column's own header: ``KZ · 28 дн.``.
+
+    Parameters
+    ----------
+    table : the slide's table.
+    lang : deck language (``ru``, ``en``, ``ru+en``).
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns named by the joined headers (made unique), rows as on the slide.
+    """
+    n_cols = max([len(line) for line in [*table.header, *table.rows]] or [0])
+    lines = [[show_text(line[c], lang) if c < len(line) else "" for c in range(n_cols)] for line in table.header]
+    if len(lines) > 1:
+        for column in range(1, n_cols):  # the top line of a two-line header is merged across groups
+            lines[0][column] = lines[0][column] or lines[0][column - 1]
+    names: list[str] = []
+    for column in range(n_cols):
+        parts = list(dict.fromkeys(line[column] for line in lines if line[column]))
+        name = " · ".join(parts) or " "
+        while name in names:
+            name += " "
+        names.append(name)
+    return pd.DataFrame([list(row) + [""] * (n_cols - len(row)) for row in table.rows], columns=names)
+
+
 # --- slides that need no concern module ------------------------------------------------------
 
 
@@ -273,12 +327,19 @@ def format_change(pct: object, z: object, lang: str) -> str:
     return text + {"up": " ▲", "down": " ▼"}.get(mark or "", "")
 
 
-def format_rate(value: object, lang: str) -> str:
+def format_rate(value: object, lang: str, digits: int = 1) -> str:
+    """A plain decimal number (rates, days) with the language's decimal mark; ``—`` when undefined."""
     number = _num(value)
     if number is None:
         return "—"
-    text = f"{number:.1f}"
+    text = f"{number:.{digits}f}"
     return text.replace(".", ",") if lang == "ru" else text
+
+
+def format_share(value: object, lang: str) -> str:
+    """A 0..1 share as a whole percentage (``45%``); ``—`` when undefined."""
+    number = _num(value)
+    return "—" if number is None else f"{round(number * 100)}%"
 
 
 def kpi_table_spec(table: pd.DataFrame, lang: str, *, key_column: str = "category",
@@ -470,8 +531,33 @@ def border_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideS
 
 
 def bulletins_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:
-    """Bulletin KPIs by exchange direction (native table) and the ageing of open bulletins (chart)."""
-    raise ModuleNotFoundError("analytics.bulletins", name="analytics.bulletins")
+    """Bulletin KPIs by exchange direction for bulletins sent in the period (native table), and the
+    ageing of the bulletins still open at the as-of date (chart)."""
+    from analytics import bulletins
+
+    lang = options.body_lang
+    kpis = bulletins.bulletin_kpis(con, options.as_of, start=options.period_start, end=options.as_of)
+    totals = kpis[kpis["object_kind"] == "all"].set_index("direction") if not kpis.empty else kpis
+    columns = ("sent", "found", "returned", "withdrawn", "open")
+    rows, frame_rows = [], []
+    for direction in bulletins.DIRECTIONS:
+        if direction not in totals.index:
+            continue
+        row = totals.loc[direction]
+        rows.append([direction, *[i18n.format_int(_num(row[c]), lang) for c in columns],
+                     format_share(row["resolution_rate"], lang), format_rate(row["median_days"], lang, digits=0)])
+        frame_rows.append({"direction": direction, **{c: row[c] for c in (*columns, "resolution_rate", "median_days")}})
+    table = TableSpec(
+        header=[[label("bulletin_direction"), *[label(f"b_{c}") for c in columns], label("b_rate"),
+                 label("b_median")]],
+        rows=rows, col_widths=[1.5, 1.0, 1.0, 1.05, 1.0, 1.0, 1.05, 1.05],
+        frame=pd.DataFrame(frame_rows),
+    )
+    ageing = bulletins.ageing_summary(bulletins.open_bulletins(con, options.as_of))
+    figure = bulletins.ageing_chart(ageing, lang) if not ageing.empty else None
+    note = both(lambda lg: " · ".join(pick(bulletins.TEXT, d, lg) for d in bulletins.DIRECTIONS))
+    return SlideSpec(key="bulletins", title=label("bulletins"), subtitle=both(lambda lg: period_text(options, lg)),
+                     table=table, figure=figure, figure_size=(760, 560), note=note)
 
 
 def operations_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:

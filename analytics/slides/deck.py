@@ -173,9 +173,9 @@ def write_pptx(slides: list[SlideSpec], options: DeckOptions, path: Path | str) 
         elif spec.image is not None:
             add_picture(slide, box, spec.image)
         if spec.bullets and spec.table is None and spec.image is None:
-            lines = len(spec.bullets) * (2 if lang == "ru+en" else 1)
+            n_lines = len(spec.bullets) * (2 if lang == "ru+en" else 1)
             add_bullets(slide, box, [(_show(b, lang), _second(b, lang)) for b in spec.bullets],
-                        size=20 if lines <= 8 else 18 if lines <= 12 else 15)
+                        size=20 if n_lines <= 8 else 18 if n_lines <= 12 else 15)
         if spec.note:
             note = _show(spec.note, lang)
             second = _second(spec.note, lang)
@@ -255,3 +255,80 @@ def build_deck(con: duckdb.DuckDBPyConnection, options: DeckOptions, out: Path |
                pptx=pptx_path.name, pdf=pdf_path.name if pdf_path else None)
     report(1.0, "done")
     return DeckResult(pptx=pptx_path, pdf=pdf_path, slides=slides, timings=timings)
+
+
+@dataclass
+class DeckFiles:
+    """A deck held in memory for a web page: file bytes, names, slide content and thumbnails.
+
+    ``pdf_error`` is set (and ``pdf`` is ``None``) when the PDF was asked for but LibreOffice failed or
+    is missing: the PPTX is still there to download.
+    """
+
+    pptx: bytes
+    pdf: bytes | None
+    file_stem: str
+    slides: list[SlideSpec]
+    thumbnails: list[bytes]  # one PNG per PDF page when a PDF was made, else empty
+    timings: dict[str, float]
+    pdf_error: ShekaraError | None = None
+
+
+def file_stem(options: DeckOptions) -> str:
+    """``shekara_2024-03-31_ru-en``: a file name without characters that trouble Windows."""
+    return f"shekara_{options.as_of.isoformat()}_{options.lang.replace('+', '-')}"
+
+
+def build_deck_files(con: duckdb.DuckDBPyConnection, options: DeckOptions, *, with_pdf: bool = False,
+                     username: str | None = None, progress: Progress | None = None,
+                     thumbnail_dpi: int = 30) -> DeckFiles:
+    """:func:`build_deck` in a temporary directory, returning the bytes (for download buttons).
+
+    Parameters
+    ----------
+    con, options, username, progress : as :func:`build_deck`.
+    with_pdf : also convert to PDF and make one PNG thumbnail per page (``pdftoppm``).
+    thumbnail_dpi : thumbnail resolution; 30 dpi is 400 × 225 px for a 16:9 slide.
+
+    Returns
+    -------
+    DeckFiles
+    """
+    import tempfile
+
+    from analytics.slides.pdf import (
+        PdfConversionFailed,
+        PopplerMissing,
+        SofficeMissing,
+        convert_to_pdf,
+        pdf_page_images,
+    )
+
+    stem = file_stem(options)
+    with tempfile.TemporaryDirectory(prefix="shekara-deck-") as tmp:
+        folder = Path(tmp)
+        fraction = 0.8 if with_pdf else 1.0
+
+        def scaled(value: float, message: str) -> None:
+            if progress is not None and (value < 1.0 or not with_pdf):
+                progress(value * fraction, message)
+
+        result = build_deck(con, options, folder / f"{stem}.pptx", username=username, progress=scaled)
+        pdf_bytes: bytes | None = None
+        thumbnails: list[bytes] = []
+        pdf_error: ShekaraError | None = None
+        if with_pdf:
+            if progress is not None:
+                progress(0.82, pick(TEXT, "pdf", options.body_lang))
+            started = time.perf_counter()
+            try:
+                pdf_path = convert_to_pdf(result.pptx, folder / f"{stem}.pdf")
+                pdf_bytes = pdf_path.read_bytes()
+                thumbnails = [p.read_bytes() for p in pdf_page_images(pdf_path, folder / "pages", dpi=thumbnail_dpi)]
+            except (SofficeMissing, PdfConversionFailed, PopplerMissing) as exc:
+                pdf_error = exc
+            result.timings["pdf"] = time.perf_counter() - started
+            if progress is not None:
+                progress(1.0, pick(TEXT, "done", options.body_lang))
+        return DeckFiles(pptx=result.pptx.read_bytes(), pdf=pdf_bytes, file_stem=stem, slides=result.slides,
+                         thumbnails=thumbnails, timings=result.timings, pdf_error=pdf_error)

@@ -24,7 +24,7 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-SLIDE_WIDTH = Inches(13.333)
+SLIDE_WIDTH = Emu(12192000)  # 13.333 in: PowerPoint's own 16:9 "Widescreen", exactly 16:9 against 7.5 in
 SLIDE_HEIGHT = Inches(7.5)
 _DEFAULT_WIDTH = Inches(10)  # python-pptx's default template is 4:3, 10 × 7.5 in
 

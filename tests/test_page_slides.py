@@ -1,0 +1,86 @@
+"""AppTest of the Slides page: options, the one-click deck with a progress bar, downloads and thumbnails."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest
+
+from analytics import db
+from analytics.slides import pdf, render
+from tests import slides_fixture
+
+ROOT = Path(__file__).resolve().parent.parent
+
+needs_chromium = pytest.mark.skipif(not Path(render.DEFAULT_CHROMIUM).exists(), reason="needs Debian chromium")
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "app.duckdb"
+    con = db.connect(path)
+    slides_fixture.fill(con)
+    slides_fixture.fill_bulletins(con)
+    con.close()
+    monkeypatch.setenv("SHEKARA_DB", str(path))
+    monkeypatch.setenv("SHEKARA_AUTH", "off")
+    return path
+
+
+def open_page(lang: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "slides.py"), default_timeout=180)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+@pytest.mark.parametrize(("lang", "title", "button"), [("ru", "Слайды", "Сделать слайды"),
+                                                       ("en", "Slides", "Make slides")])
+def test_page_renders_its_options(app_db, lang, title, button):
+    at = open_page(lang)
+    assert not at.exception
+    assert at.title[0].value == title
+    assert at.button(key="slides_make").label == button
+    assert at.date_input(key="slides_as_of").value == slides_fixture.AS_OF.replace(day=30)  # last registration
+    assert len(at.multiselect(key="slides_directions").value) == 5
+    assert at.radio(key="slides_lang").options == ["Русский", "English", "Русский + English"]
+
+
+@needs_chromium
+def test_english_deck_downloads_as_pptx(app_db):
+    at = open_page("en")
+    at.checkbox(key="slides_with_pdf").uncheck()
+    at.radio(key="slides_lang").set_value("en")
+    at.multiselect(key="slides_directions").set_value(["livestock"])
+    at.button(key="slides_make").click().run()
+    assert not at.exception and not at.error
+    files = at.session_state["slides_files"]
+    prs = Presentation(io.BytesIO(files.pptx))
+    assert len(prs.slides) == len(files.slides) >= 8
+    assert files.file_stem == "shekara_2024-03-30_en" and files.pdf is None
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Download PPTX"]
+    assert "slides" in at.success[0].value
+
+
+@needs_chromium
+@pytest.mark.skipif(pdf.soffice_path() is None, reason="needs LibreOffice")
+def test_russian_deck_with_pdf_shows_one_thumbnail_per_page(app_db):
+    at = open_page("ru")
+    at.button(key="slides_make").click().run()
+    assert not at.exception and not at.error and not at.warning
+    files = at.session_state["slides_files"]
+    assert files.pdf is not None and files.pdf.startswith(b"%PDF")
+    assert len(files.thumbnails) == len(files.slides)
+    assert [b.proto.label for b in at.get("download_button")] == ["Скачать PPTX", "Скачать PDF"]
+    assert len(at.get("image")) == len(files.slides)
+
+
+def test_no_direction_is_a_warning_not_a_crash(app_db):
+    at = open_page("ru")
+    at.multiselect(key="slides_directions").set_value([])
+    at.button(key="slides_make").click().run()
+    assert not at.exception
+    assert at.warning[0].value == "Выберите хотя бы одно направление."

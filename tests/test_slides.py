@@ -1,0 +1,318 @@
+"""Meeting slides: the deck opened back with python-pptx, its numbers against CompStat, the PDF, the CLI."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+
+from analytics import db
+from analytics.cli import main as cli_main
+from analytics.compstat import compstat_table, direction_table
+from analytics.slides import content, pdf, render, template
+from analytics.slides.content import DeckOptions, kpi_row_label, kpi_table_spec, table_frame
+from analytics.slides.deck import BadDeckOptions, build_deck, build_slides, check_options
+from tests import slides_fixture
+
+CHROMIUM = Path(render.DEFAULT_CHROMIUM)
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium (make system-deps)")
+needs_soffice = pytest.mark.skipif(pdf.soffice_path() is None or shutil.which("pdftoppm") is None,
+                                   reason="needs LibreOffice and poppler-utils (make system-deps)")
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def parse_count(text: str) -> int:
+    return int(re.sub(r"[\s\u202f\u00a0*]", "", text))
+
+
+def slide_title(slide) -> str:
+    return slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+
+
+def tables(slide) -> list:
+    return [shape.table for shape in slide.shapes if shape.has_table]
+
+
+def pictures(slide) -> list:
+    return [shape for shape in slide.shapes if shape.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("slides") / "deck.duckdb"
+    con = db.connect(path)
+    slides_fixture.fill(con)
+    slides_fixture.fill_bulletins(con)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def decks(fixture_db: Path, tmp_path_factory) -> dict:
+    """The fixture deck in each language, built once for the module (timings printed, not asserted)."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian chromium")
+    out = tmp_path_factory.mktemp("decks")
+    con = db.connect(fixture_db)
+    built = {}
+    for lang in ("ru", "en", "ru+en"):
+        options = DeckOptions(as_of=slides_fixture.AS_OF, lang=lang)
+        started = time.perf_counter()
+        built[lang] = build_deck(con, options, out / f"deck_{lang}.pptx", username="tester")
+        print(f"\ndeck {lang}: {len(built[lang].slides)} slides in {time.perf_counter() - started:.2f} s "
+              f"{ {k: round(v, 2) for k, v in built[lang].timings.items()} }")
+    con.close()
+    return built
+
+
+# --- pure parts: template, KPI table, labels -------------------------------------------------
+
+
+def test_presentation_is_16_by_9():
+    prs = template.new_presentation()
+    assert prs.slide_width * 9 == prs.slide_height * 16
+    assert prs.slide_width == Emu(12192000)  # 13.333 in
+    # the stock layouts were stretched too, so a slide added by hand fits the wide page
+    title = prs.slide_layouts[template.TITLE_ONLY_LAYOUT].placeholders[0]
+    assert title.left + title.width > Emu(int(12 * 914400))
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig not installed")
+def test_deck_font_covers_kazakh_and_kyrgyz_letters():
+    import subprocess
+
+    family = template.deck_font()
+    assert family in template.FONT_CANDIDATES
+    charset = " ".join(f"{ord(ch):x}" for ch in template.KAZAKH_KYRGYZ_LETTERS + "ЖжЩщ")
+    found = subprocess.run(["fc-list", f"{family}:charset={charset}", "family"], capture_output=True, text=True)
+    assert found.stdout.strip(), f"{family} lacks some of {template.KAZAKH_KYRGYZ_LETTERS}"
+
+
+def compstat_rows(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["side", "direction", "window", "current", "prior", "pct_change", "z",
+                                       "per_100k", "coverage_complete"])
+
+
+def test_kpi_table_places_sides_side_by_side_with_marks():
+    frame = compstat_rows([
+        # livestock: KZ doubles 6 -> 12 (z = 2(√12 − √6) = 2.03, notable), KG 2 -> 3 (z = 0.64, noise)
+        ("KZ", "livestock", "28d", 12, 6, 100.0, 2.0300, 0.98, True),
+        ("KZ", "livestock", "ytd", 1234, 1300, -5.08, -1.85, 101.3, True),
+        ("KG", "livestock", "28d", 3, 2, 50.0, 0.6357, 0.22, False),
+        ("KG", "livestock", "ytd", 40, 0, None, 12.65, 2.99, True),
+    ])
+    spec = kpi_table_spec(frame, "ru", key_column="direction", labels=lambda key: kpi_row_label(key, "ru"))
+    assert spec.rows == [["Скотокрадство",
+                          "12", "+100% ▲", "1\u202f234", "-5%", "101,3",
+                          "3*", "+50%", "40", "— ▲", "3,0"]]
+    assert spec.marks[0][2] == "up" and spec.marks[0][4] == "muted" and spec.marks[0][7] == "muted"
+    assert spec.marks[0][9] == "up"
+    english = kpi_table_spec(frame, "en", key_column="direction", labels=lambda key: kpi_row_label(key, "en"))
+    assert english.rows[0][:6] == ["Livestock theft", "12", "+100% ▲", "1,234", "-5%", "101.3"]
+    assert english.header[0][1]["en"] == "Kazakhstan (Zhambyl oblast)"
+    assert english.header[1][2]["en"] == "Chg."
+
+
+def test_kpi_table_of_empty_frame_is_empty():
+    spec = kpi_table_spec(compstat_rows([]), "ru", key_column="direction")
+    assert spec.rows == [] and spec.marks == []
+    assert len(spec.header) == 2 and len(spec.header[1]) == 11
+
+
+def test_table_frame_joins_the_merged_side_header():
+    frame = compstat_rows([("KZ", "minors", "28d", 1, 1, 0.0, 0.0, 0.1, True),
+                           ("KZ", "minors", "ytd", 2, 1, 100.0, 0.83, 0.2, True)])
+    shown = table_frame(kpi_table_spec(frame, "en", key_column="direction",
+                                       labels=lambda key: kpi_row_label(key, "en")), "en")
+    assert list(shown.columns[:3]) == ["Direction", "Kazakhstan (Zhambyl oblast) · 28 d",
+                                       "Kazakhstan (Zhambyl oblast) · Chg."]
+    assert shown.iloc[0, 0] == "Minors" and shown.shape == (1, 11)
+
+
+def test_unknown_language_or_direction_is_refused():
+    with pytest.raises(BadDeckOptions, match="ru, en"):
+        check_options(DeckOptions(as_of=date(2024, 3, 31), lang="kk"))
+    with pytest.raises(BadDeckOptions, match="weather"):
+        check_options(DeckOptions(as_of=date(2024, 3, 31), directions=("weather",)))
+
+
+def test_period_defaults_to_twelve_months():
+    assert DeckOptions(as_of=date(2024, 3, 31)).period_start == date(2023, 4, 1)
+    assert DeckOptions(as_of=date(2024, 12, 5)).period_start == date(2024, 1, 1)
+
+
+# --- content builders on the fixture database -------------------------------------------------
+
+
+def test_coverage_slide_names_the_missing_month(con):
+    slides_fixture.fill(con)
+    spec = content.coverage_slide(con, DeckOptions(as_of=slides_fixture.AS_OF))
+    assert spec.bullets[0] == {"ru": "Таласская обл.: нет данных за февраль 2024",
+                               "en": "Talas oblast: no data for February 2024"}
+
+
+def test_small_numbers_are_named(con):
+    frame = compstat_rows([("KG", "extremism", "28d", 1, 0, None, 2.0, 0.1, True),
+                           ("KZ", "livestock", "28d", 25, 20, 25.0, 1.06, 2.0, True)])
+    note = content.small_numbers_note(frame, key_column="direction", labels=kpi_row_label)
+    assert note["ru"] == ("Меньше 10 случаев за 28 дней — процент изменения ненадёжен: "
+                          "KG Экстремизм и терроризм — 1.")
+    assert "Livestock" not in note["en"]
+
+
+def test_bulletin_slide_counts_by_exchange_direction(con):
+    slides_fixture.fill(con)
+    slides_fixture.fill_bulletins(con)
+    spec = content.bulletins_slide(con, DeckOptions(as_of=slides_fixture.AS_OF))
+    assert spec.table is not None
+    assert spec.table.rows == [["KZ→KG", "3", "1", "1", "0", "2", "33%", "10"],
+                               ["KG→KZ", "2", "1", "0", "1", "0", "50%", "20"]]
+    assert spec.figure is not None  # ageing of the three open bulletins
+
+
+def test_slides_of_an_empty_database_still_build(con):
+    slides = build_slides(con, DeckOptions(as_of=date(2024, 3, 31), lang="en"))
+    assert [s.key for s in slides][:3] == ["title", "agenda", "kpi"]
+    assert slides[-1].key == "next_steps"
+
+
+# --- the produced PPTX -------------------------------------------------------------------------
+
+
+def test_deck_is_16_9_with_at_least_eight_slides(decks):
+    for lang, result in decks.items():
+        prs = Presentation(str(result.pptx))
+        assert len(prs.slides) == len(result.slides) >= 8, lang
+        assert prs.slide_width * 9 == prs.slide_height * 16
+
+
+def test_kpi_slide_numbers_equal_compstat(decks, fixture_db):
+    prs = Presentation(str(decks["ru"].pptx))
+    kpi_index = [s.key for s in decks["ru"].slides].index("kpi")
+    table = tables(prs.slides[kpi_index])[0]
+    con = db.connect(fixture_db)
+    directions = direction_table(con, slides_fixture.AS_OF).set_index(["side", "direction", "window"])
+    categories = compstat_table(con, slides_fixture.AS_OF)
+    direction_of = dict(con.execute("SELECT category, direction FROM ref_categories").fetchall())
+    con.close()
+    by_label = {kpi_row_label(d, "ru"): d for d in content.DIRECTIONS}
+    body = [[cell.text for cell in row.cells] for row in list(table.rows)[2:]]
+    assert [by_label[row[0]] for row in body] == list(content.DIRECTIONS)
+    checked = 0
+    for row in body:
+        direction = by_label[row[0]]
+        for offset, side in ((1, "KZ"), (6, "KG")):
+            for step, window in ((0, "28d"), (2, "ytd")):
+                shown = parse_count(row[offset + step])
+                assert shown == directions.loc[(side, direction, window), "current"]
+                if direction != "minors":  # minors cut across categories (a flag, not a category)
+                    cats = categories[(categories["side"] == side) & (categories["window"] == window)]
+                    expected = cats[cats["category"].map(direction_of) == direction]["current"].sum()
+                    assert shown == expected
+                checked += 1
+    assert checked == 20
+    # the hand-countable fixture: KZ livestock every 3rd day, so 28 days ending 31.03 hold 9 or 10 thefts
+    livestock = body[list(content.DIRECTIONS).index("livestock")]
+    assert parse_count(livestock[1]) in (9, 10)
+
+
+def test_every_text_run_names_the_offline_font(decks):
+    prs = Presentation(str(decks["ru+en"].pptx))
+    fonts = set()
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            frames = [shape.text_frame] if shape.has_text_frame else []
+            if shape.has_table:
+                frames += [cell.text_frame for row in shape.table.rows for cell in row.cells]
+            for frame in frames:
+                fonts |= {run.font.name for p in frame.paragraphs for run in p.runs if run.text}
+    assert fonts == {template.deck_font()}
+
+
+def test_english_titles_have_no_cyrillic(decks):
+    prs = Presentation(str(decks["en"].pptx))
+    titles = [slide_title(slide) for slide in prs.slides]
+    assert all(titles) and not [t for t in titles if CYRILLIC.search(t)]
+    russian = [slide_title(slide) for slide in Presentation(str(decks["ru"].pptx)).slides]
+    assert all(CYRILLIC.search(t) for t in russian)
+
+
+def test_bilingual_deck_has_english_subtitles(decks):
+    prs = Presentation(str(decks["ru+en"].pptx))
+    agenda = prs.slides[1]
+    texts = [shape.text_frame.text for shape in agenda.shapes if shape.has_text_frame]
+    assert slide_title(agenda) == "Повестка" and "Agenda" in texts
+    assert any("Livestock theft" in text for text in texts)
+
+
+def test_charts_are_pictures_and_tables_are_native(decks):
+    result = decks["ru"]
+    prs = Presentation(str(result.pptx))
+    for spec, slide in zip(result.slides, prs.slides, strict=True):
+        if spec.figure is not None:
+            assert len(pictures(slide)) == 1, spec.key
+        if spec.table is not None:
+            assert len(tables(slide)) == 1, spec.key
+    assert sum(1 for spec in result.slides if spec.figure is not None) >= 1
+
+
+@needs_soffice
+def test_pdf_has_one_page_per_slide_and_is_not_blank(decks, tmp_path):
+    from PIL import Image, ImageStat
+
+    result = decks["ru"]
+    started = time.perf_counter()
+    made = pdf.convert_to_pdf(result.pptx, tmp_path / "deck.pdf")
+    print(f"\nPDF conversion: {time.perf_counter() - started:.2f} s")
+    assert pdf.pdf_page_count(made) == len(result.slides)
+    kpi_page = [s.key for s in result.slides].index("kpi") + 1
+    pages = pdf.pdf_page_images(made, tmp_path / "png", dpi=30, first=kpi_page, last=kpi_page)
+    assert len(pages) == 1
+    with Image.open(pages[0]) as image:
+        assert image.size[0] * 9 == pytest.approx(image.size[1] * 16, rel=0.02)
+        variance = ImageStat.Stat(image.convert("L")).var[0]
+    assert variance > 100, "the rendered KPI page is blank"
+
+
+def test_pdf_without_libreoffice_says_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    with pytest.raises(pdf.SofficeMissing, match="apt-get install"):
+        pdf.convert_to_pdf(tmp_path / "x.pptx", tmp_path / "x.pdf")
+
+
+def test_missing_chromium_is_a_named_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("SHEKARA_CHROMIUM", str(tmp_path / "no-chromium"))
+    with pytest.raises(render.ChromiumMissing, match="apt-get install -y chromium"):
+        render.chromium_path()
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+@needs_chromium
+def test_cli_writes_the_deck_and_an_audit_entry(fixture_db, tmp_path, capsys):
+    out = tmp_path / "cli.pptx"
+    code = cli_main(["slides", "--db", str(fixture_db), "--as-of", "2024-03-31", "--lang", "en", "--out", str(out),
+                     "--directions", "livestock", "stolen_property"])
+    printed = capsys.readouterr().out
+    assert code == 0 and out.exists()
+    prs = Presentation(str(out))
+    assert "Livestock theft" in printed and "Minors" not in printed
+    assert len(prs.slides) == len(re.findall(r"^\s*\d+\. ", printed, flags=re.M))
+    con = db.connect(fixture_db)
+    entry = con.execute("SELECT username, details FROM audit_log WHERE action = 'slides' "
+                        "ORDER BY audit_id DESC LIMIT 1").fetchone()
+    con.close()
+    assert entry[0] == "cli" and '"lang": "en"' in entry[1] and '"livestock"' in entry[1]
+
+
+def test_cli_refuses_a_bad_language(fixture_db, tmp_path):
+    with pytest.raises(SystemExit):
+        cli_main(["slides", "--db", str(fixture_db), "--lang", "de", "--out", str(tmp_path / "x.pptx")])
