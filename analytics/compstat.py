@@ -1,0 +1,676 @@
+"""CompStat for both sides: week-to-date, 28 days and year-to-date by registration date.
+
+Definitions (issue 5), all by ``registered_on`` relative to an "as of" date (default: the last
+registration date in the database, or the end of the selected period):
+
+- **WTD** Monday..as-of vs the same weekdays of the week before;
+- **28d** the 28 days ending on as-of (inclusive) vs the 28 days before;
+- **YTD** 1 January..as-of vs 1 January..the same calendar day of the previous year. As-of
+  29 February compares with 1 January..28 February of the previous year (that span has no 29th; the
+  prior is one day shorter rather than spilling into March).
+
+``pct_change`` is ``None``/NA when the prior is 0 (never infinity or +100 %); ``z = 2(√current − √prior)``
+is the Poisson (Anscombe-style) z-score and ``|z| ≥ 2`` marks a notable change. ``per_100k`` is the
+*window* count per 100 000 population of the side (or the chosen oblasts/districts) — not annualised.
+``coverage_complete`` is false when a month touched by the current or the prior span is missing for a
+side/oblast in scope (see :mod:`analytics.coverage`).
+
+Speed: whole months come from ``incidents_monthly`` (migration 050) and only the partial edge months
+from ``incidents``, in one statement of FILTER aggregates (:func:`count_by`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from analytics import coverage, db, reference
+from analytics.errors import ShekaraError
+from analytics.filters import Filters, where_clause
+
+WINDOWS = ("wtd", "28d", "ytd")
+DIRECTIONS = ("extremism", "stolen_property", "livestock", "smuggling_drugs", "minors")
+NOTABLE_Z = 2.0
+SIDE_ORDER = ("KZ", "KG")
+
+COMPSTAT_COLUMNS = ["side", "category", "window", "current", "prior", "pct_change", "z", "per_100k",
+                    "coverage_complete"]
+
+# name -> (expression on incidents, expression on incidents_monthly or None when only raw rows have it).
+# Flags are coalesced exactly as filters.where_clause reads them: unknown counts as "no".
+DIMENSIONS: dict[str, tuple[str, str | None]] = {
+    "side": ("side", "side"),
+    "oblast": ("oblast", "oblast"),
+    "district": ("district", "district"),
+    "category": ("category", "category"),
+    "status": ("status", "status"),
+    "online": ("coalesce(online, false)", "online"),
+    "minor_involved": ("coalesce(minor_involved, false)", "minor_involved"),
+    "foreign_national": ("coalesce(foreign_national, false)", "foreign_national"),
+    "month": ("date_trunc('month', registered_on)::DATE", "month"),
+    "week": ("date_trunc('week', registered_on)::DATE", None),
+}
+
+
+class InvalidWindow(ShekaraError):
+    """An unknown CompStat window name was asked for."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """One CompStat comparison: the current span and the prior span (both inclusive)."""
+
+    name: str
+    current_start: date
+    current_end: date
+    prior_start: date
+    prior_end: date
+
+    @property
+    def spans(self) -> tuple[tuple[date, date], tuple[date, date]]:
+        return (self.current_start, self.current_end), (self.prior_start, self.prior_end)
+
+
+def _same_day_previous_year(day: date) -> date:
+    # 29 February has no twin: the prior span ends on 28 February (documented in the module docstring).
+    if day.month == 2 and day.day == 29:
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+def compstat_windows(as_of: date) -> list[Window]:
+    """The three windows (WTD, 28d, YTD) ending on ``as_of``.
+
+    Parameters
+    ----------
+    as_of : the last day counted (inclusive).
+
+    Returns
+    -------
+    list[Window]
+        In the order ``wtd``, ``28d``, ``ytd``.
+    """
+    monday = as_of - timedelta(days=as_of.weekday())
+    week_ago = timedelta(days=7)
+    return [
+        Window("wtd", monday, as_of, monday - week_ago, as_of - week_ago),
+        Window("28d", as_of - timedelta(days=27), as_of, as_of - timedelta(days=55), as_of - timedelta(days=28)),
+        Window("ytd", date(as_of.year, 1, 1), as_of, date(as_of.year - 1, 1, 1), _same_day_previous_year(as_of)),
+    ]
+
+
+def window_by_name(as_of: date, name: str) -> Window:
+    """The window called ``name`` (``wtd``, ``28d`` or ``ytd``) ending on ``as_of``."""
+    for window in compstat_windows(as_of):
+        if window.name == name:
+            return window
+    raise InvalidWindow(f"Неизвестное окно «{name}». Допустимо: wtd, 28d, ytd.",
+                        f"Unknown window '{name}'. Use one of: wtd, 28d, ytd.")
+
+
+def percent_change(current: int, prior: int) -> float | None:
+    """``100 × (current − prior) / prior``; ``None`` when the prior is 0 (undefined, never ∞)."""
+    if prior == 0:
+        return None
+    return (current - prior) * 100.0 / prior
+
+
+def poisson_z(current: int, prior: int) -> float:
+    """``2(√current − √prior)``: about standard normal when both counts come from one Poisson rate."""
+    return 2.0 * (math.sqrt(current) - math.sqrt(prior))
+
+
+def is_notable(z: float | None) -> bool:
+    """True when ``|z| ≥ 2``: the change is unlikely to be noise."""
+    return z is not None and not pd.isna(z) and abs(z) >= NOTABLE_Z
+
+
+def per_100k(count: float, population: float | None) -> float | None:
+    """Count per 100 000 population; ``None`` when the population is unknown or zero."""
+    if population is None or pd.isna(population) or population <= 0:
+        return None
+    return count * 100_000 / population
+
+
+def default_as_of(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> date | None:
+    """End of the selected period when set, else the last registration date in the database."""
+    if filters is not None and filters.end is not None:
+        return filters.end
+    return reference.date_bounds(con)[1]
+
+
+# --------------------------------------------------------------------------- pre-aggregate
+
+def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild ``incidents_monthly`` from ``incidents`` and record what it was built from.
+
+    Runs in the caller's transaction (ingest calls it inside the load/undo transaction) and opens none.
+
+    Parameters
+    ----------
+    con : writable connection.
+    """
+    version = db.data_version(con)
+    con.execute(db.load_sql("compstat/refresh_monthly"))
+    con.execute(db.load_sql("compstat/save_state"), [version])
+
+
+def aggregates_fresh(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when ``incidents_monthly`` reflects the current incidents (count and data version)."""
+    row = con.execute(db.load_sql("compstat/aggregate_state")).fetchone()
+    if row is None or row[1] is None:
+        return False
+    return int(row[0]) == int(row[1]) and int(row[2]) == db.data_version(con)
+
+
+def ensure_aggregates(con: duckdb.DuckDBPyConnection) -> bool:
+    """Make ``incidents_monthly`` usable; False when it is stale and cannot be rebuilt (read-only, busy).
+
+    A stale pre-aggregate would give wrong numbers, so callers fall back to raw rows on False.
+    """
+    if aggregates_fresh(con):
+        return True
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.Error:
+        return False  # inside someone's transaction or read-only: raw rows are always right
+    try:
+        refresh_aggregates(con)
+        con.execute("COMMIT")
+    except duckdb.Error:
+        con.execute("ROLLBACK")
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- counting engine
+
+def _split_range(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """Whole months inside ``start..end`` (first and last month start) and the day spans left over."""
+    first_full = start if start.day == 1 else coverage.month_end(start) + timedelta(days=1)
+    last_full_end = end if end == coverage.month_end(end) else coverage.month_start(end) - timedelta(days=1)
+    if first_full > last_full_end:
+        return None, [(start, end)]
+    raw = []
+    if start < first_full:
+        raw.append((start, first_full - timedelta(days=1)))
+    if last_full_end < end:
+        raw.append((last_full_end + timedelta(days=1), end))
+    return (first_full, coverage.month_start(last_full_end)), raw
+
+
+def _merge_spans(spans: Sequence[tuple[date, date]]) -> list[tuple[date, date]]:
+    merged: list[tuple[date, date]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _between_any(column: str, spans: Sequence[tuple[date, date]], params: list[object]) -> str:
+    if not spans:
+        return "false"
+    params.extend(value for span in spans for value in span)
+    return "(" + " OR ".join(f"{column} BETWEEN ? AND ?" for _ in spans) + ")"
+
+
+def _fill(template: str, **fragments: str) -> str:
+    """SQL template text with its ``/*name*/`` markers replaced by fixed fragments (never by values)."""
+    sql = db.load_sql(template)
+    for name, fragment in fragments.items():
+        sql = sql.replace(f"/*{name}*/", fragment)
+    return sql
+
+
+def _count_rows(con: duckdb.DuckDBPyConnection, ranges: Sequence[tuple[date, date]], dims: Sequence[str],
+                filters: Filters | None, use_aggregates: bool = True) -> list[tuple[Any, ...]]:
+    """Rows ``(*dims, count_range_0, count_range_1, ...)`` — the engine behind :func:`count_by`."""
+    unknown = [d for d in dims if d not in DIMENSIONS]
+    if unknown:
+        raise ValueError(f"unknown dimensions {unknown}")
+    if not ranges:
+        return []
+    # The pre-aggregate only when it has the dimensions and is fresh (or can be rebuilt): never stale numbers.
+    use_aggregates = use_aggregates and all(DIMENSIONS[d][1] is not None for d in dims) and ensure_aggregates(con)
+    flt_sql, flt_params = where_clause(filters or Filters(), dates=False)
+
+    months_per_range: list[tuple[date, date] | None] = []
+    raw_per_range: list[list[tuple[date, date]]] = []
+    for start, end in ranges:
+        months, raw = (None, [] if end < start else [(start, end)])
+        if use_aggregates and start <= end:
+            months, raw = _split_range(start, end)
+        months_per_range.append(months)
+        raw_per_range.append(raw)
+
+    dim_list = ", ".join(dims)
+    fragments = {"group_by": f"GROUP BY {dim_list}" if dims else "", "filters": flt_sql}
+    select_dims = "".join(f"{d}, " for d in dims)
+    # Positional parameters bind in text order: SELECT-list filters first, then the FROM/WHERE values.
+    params: list[object] = []
+    parts: list[str] = []
+    raw_spans = _merge_spans([span for spans in raw_per_range for span in spans])
+    if raw_spans:
+        counts = [f"count(*) FILTER (WHERE {_between_any('day', spans, params)}) AS r{i}"
+                  for i, spans in enumerate(raw_per_range)]
+        # One scan per disjoint span, each a plain range predicate that row-group zonemaps can prune.
+        raw_dims = "".join(f"{DIMENSIONS[d][0]} AS {d}, " for d in dims)
+        scans = []
+        for start, end in raw_spans:
+            scans.append(_fill("compstat/count_raw_scan", dims=raw_dims, **fragments))
+            params.extend([start, end, *flt_params])
+        parts.append(_fill("compstat/count_raw", dims=select_dims, counts=", ".join(counts),
+                           scans=" UNION ALL ".join(scans), **fragments))
+    month_spans = [span for span in months_per_range if span is not None]
+    if month_spans:
+        agg_dims = "".join(f"{DIMENSIONS[d][1]} AS {d}, " for d in dims)
+        sums = [f"sum(n) FILTER (WHERE {_between_any('month', [span] if span else [], params)}) AS r{i}"
+                for i, span in enumerate(months_per_range)]
+        table = "incidents_monthly_status" if "status" in dims else "incidents_monthly"
+        parts.append(_fill("compstat/count_monthly", dims=agg_dims, sums=", ".join(sums), table=table, **fragments))
+        params.extend([min(span[0] for span in month_spans), max(span[1] for span in month_spans), *flt_params])
+    if not parts:
+        return []
+    totals = ", ".join(f"coalesce(sum(r{i}), 0)::BIGINT AS r{i}" for i in range(len(ranges)))
+    sql = _fill("compstat/count_total", dims=select_dims, totals=totals,
+                parts=" UNION ALL BY NAME ".join(parts), **fragments)
+    rows = con.execute(sql, params).fetchall()
+    return [row for row in rows if any(row[len(dims):])] if dims else rows
+
+
+def _dim_dtype(dim: str) -> Any:
+    if dim in ("month", "week"):
+        return "datetime64[us]"
+    if dim in ("online", "minor_involved", "foreign_national"):
+        return "bool"
+    return "str"
+
+
+def count_by(con: duckdb.DuckDBPyConnection, ranges: Mapping[str, tuple[date, date]],
+             dims: Sequence[str] = (), filters: Filters | None = None, *,
+             use_aggregates: bool = True) -> pd.DataFrame:
+    """Incidents registered in each named date range, grouped by ``dims``, in one SQL statement.
+
+    Whole months are read from the pre-aggregate, edge days from ``incidents``.
+
+    Parameters
+    ----------
+    con : open database.
+    ranges : ``{name: (first_day, last_day)}``, inclusive; one count column per name.
+    dims : grouping columns from :data:`DIMENSIONS` (``month``/``week`` give the period start).
+    filters : sidebar filters; their dates are ignored (the ranges set the dates).
+    use_aggregates : read whole months from the pre-aggregate when it is fresh or can be rebuilt (default);
+        ``False`` forces raw rows (same numbers, slower — tests compare both).
+
+    Returns
+    -------
+    pd.DataFrame
+        ``dims`` columns plus one int64 column per range name; only groups with a non-zero count appear.
+    """
+    names = list(ranges)
+    rows = _count_rows(con, list(ranges.values()), dims, filters, use_aggregates)
+    columns = [*dims, *names]
+    data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+    dtypes = {**{d: _dim_dtype(d) for d in dims}, **{name: "int64" for name in names}}
+    return pd.DataFrame({name: pd.Series(data[name], dtype=dtypes[name]) for name in columns})
+
+
+# --------------------------------------------------------------------------- scope: sides, units, population
+
+@dataclass(frozen=True)
+class Scope:
+    """What the filters select: (side, oblast) units and the population base per side and per oblast."""
+
+    units: tuple[tuple[str, str], ...]
+    population: Mapping[str, float]          # side -> population (NaN when unknown)
+    oblast_population: Mapping[str, float]   # oblast -> population (NaN when unknown)
+
+    @property
+    def sides(self) -> list[str]:
+        return list(dict.fromkeys(side for side, _ in self.units))
+
+    def oblasts_of(self, side: str) -> list[str]:
+        return [oblast for s, oblast in self.units if s == side]
+
+
+def selection_scope(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> Scope:
+    """Sides, oblasts and population bases the filters select (KZ first).
+
+    With districts chosen the base is the sum of those districts' populations; a chosen district
+    without a figure makes the base unknown (no rate rather than a wrong one).
+
+    Parameters
+    ----------
+    con : open database.
+    filters : sidebar filters (sides, oblasts, districts matter).
+
+    Returns
+    -------
+    Scope
+    """
+    flt = filters or Filters()
+    units = coverage.expected_units(con, flt)
+    pops = {(str(level), str(key)): float(value) for level, key, value in
+            con.execute(db.load_sql("compstat/populations")).fetchall()}
+    oblast_population: dict[str, float] = {}
+    if flt.districts:
+        for _side, oblast, district, *_ in con.execute(db.load_sql("compstat/districts"), {
+                "oblasts": [o for _, o in units], "districts": list(flt.districts)}).fetchall():
+            # fsum of a NaN is NaN: one chosen district without a figure leaves the base unknown
+            oblast_population[oblast] = math.fsum([oblast_population.get(oblast, 0.0),
+                                                   pops.get(("district", district), math.nan)])
+    else:
+        oblast_population = {oblast: pops.get(("oblast", oblast), math.nan) for _, oblast in units}
+    population: dict[str, float] = {}
+    for side, oblast in units:
+        population[side] = population.get(side, 0.0) + oblast_population.get(oblast, math.nan)
+    return Scope(tuple(units), population, oblast_population)
+
+
+# --------------------------------------------------------------------------- CompStat tables
+
+def _window_ranges(windows: Sequence[Window]) -> list[tuple[date, date]]:
+    """Current and prior span of each window, in that order."""
+    return [span for window in windows for span in window.spans]
+
+
+def _resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: date | None, filters: Filters | None) -> date | None:
+    return as_of if as_of is not None else default_as_of(con, filters)
+
+
+def _categories(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> list[tuple[str, str]]:
+    rows = [(str(c), str(d)) for c, d in con.execute(db.load_sql("compstat/categories")).fetchall()]
+    if filters is not None and filters.categories:
+        rows = [(c, d) for c, d in rows if c in filters.categories]
+    return rows
+
+
+def _side_completeness(con: duckdb.DuckDBPyConnection, scope: Scope, windows: Sequence[Window],
+                       filters: Filters | None) -> dict[tuple[str, str], bool]:
+    """``{(side, window): no missing month for any oblast of the side in the current or prior span}``."""
+    holes = coverage.missing_set(con, min(w.prior_start for w in windows), max(w.current_end for w in windows),
+                                 filters, scope.units)
+    return {(side, w.name): coverage.period_complete(holes, [(side, o) for o in scope.oblasts_of(side)], w.spans)
+            for side in scope.sides for w in windows}
+
+
+def _frame(columns: Mapping[str, tuple[Sequence[Any], Any]]) -> pd.DataFrame:
+    """DataFrame from ``{name: (values, dtype)}`` in one go (cheaper than building and casting)."""
+    return pd.DataFrame({name: pd.Series(list(values), dtype=dtype) for name, (values, dtype) in columns.items()})
+
+
+def _compstat_frame(keys: Mapping[str, Sequence[str]], counts: Sequence[tuple[int, int]],
+                    rates: Sequence[float | None], complete: Sequence[bool], windows: Sequence[str],
+                    extra: Mapping[str, tuple[Sequence[Any], Any]] | None = None) -> pd.DataFrame:
+    currents = [c for c, _ in counts]
+    priors = [p for _, p in counts]
+    columns: dict[str, tuple[Sequence[Any], Any]] = {name: (values, "str") for name, values in keys.items()}
+    columns.update({
+        "window": (windows, "str"),
+        "current": (currents, "int64"),
+        "prior": (priors, "int64"),
+        "pct_change": ([percent_change(c, p) for c, p in counts], "Float64"),
+        "z": ([poisson_z(c, p) for c, p in counts], "float64"),
+        "per_100k": (rates, "Float64"),
+        "coverage_complete": (complete, "bool"),
+    })
+    columns.update(extra or {})
+    return _frame(columns)
+
+
+def compstat_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
+                   filters: Filters | None = None) -> pd.DataFrame:
+    """CompStat per side × category × window (WTD, 28d, YTD).
+
+    Parameters
+    ----------
+    con : open database.
+    as_of : last day counted; default the end of ``filters`` or the last registration date.
+    filters : sidebar filters; their period is ignored except its end as the default as-of.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``side, category, window, current, prior, pct_change, z, per_100k, coverage_complete``;
+        every side in scope × every category (zeros included) × the three windows; empty for an empty DB.
+    """
+    as_of = _resolve_as_of(con, as_of, filters)
+    scope = selection_scope(con, filters)
+    categories = [c for c, _ in _categories(con, filters)]
+    if as_of is None or not scope.units or not categories:
+        return _compstat_frame({"side": [], "category": []}, [], [], [], [])
+    windows = compstat_windows(as_of)
+    counts = {(row[0], row[1]): row[2:] for row in
+              _count_rows(con, _window_ranges(windows), ("side", "category"), filters)}
+    complete = _side_completeness(con, scope, windows, filters)
+    keys: dict[str, list[str]] = {"side": [], "category": []}
+    pairs, rates, flags, names = [], [], [], []
+    for side in scope.sides:
+        for category in categories:
+            values = counts.get((side, category), (0,) * (2 * len(windows)))
+            for i, window in enumerate(windows):
+                keys["side"].append(side)
+                keys["category"].append(category)
+                pairs.append((int(values[2 * i]), int(values[2 * i + 1])))
+                rates.append(per_100k(values[2 * i], scope.population.get(side)))
+                flags.append(complete[(side, window.name)])
+                names.append(window.name)
+    return _compstat_frame(keys, pairs, rates, flags, names)
+
+
+def direction_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
+                    filters: Filters | None = None) -> pd.DataFrame:
+    """CompStat for the five Overview directions per side and window.
+
+    Directions come from ``ref_categories.direction``; ``minors`` is every incident with
+    ``minor_involved`` true, whatever its category.
+
+    Parameters
+    ----------
+    con, as_of, filters : as :func:`compstat_table`.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``side, direction, window, current, prior, pct_change, z, per_100k, coverage_complete,
+        notable, online_current, online_share, drugs_online_current``. ``online_share`` is the share of
+        the current window's incidents committed online (NA when none); ``drugs_online_current`` counts
+        online drug sales (drugs category, online) and is filled for ``smuggling_drugs`` only.
+    """
+    as_of = _resolve_as_of(con, as_of, filters)
+    scope = selection_scope(con, filters)
+    direction_of = dict(_categories(con, None))
+    windows = compstat_windows(as_of) if as_of is not None else []
+    width = 2 * len(windows)
+    totals: dict[tuple[str, str], list[int]] = {}
+    online: dict[tuple[str, str], list[int]] = {}
+    drugs_online: dict[str, list[int]] = {}
+    for side, category, is_online, is_minor, *values in (
+            _count_rows(con, _window_ranges(windows), ("side", "category", "online", "minor_involved"), filters)
+            if windows and scope.units else []):
+        targets = [direction_of.get(category, "other")] + (["minors"] if is_minor else [])
+        for direction in targets:
+            _add(totals, (side, direction), values)
+            if is_online:
+                _add(online, (side, direction), values)
+        if is_online and category == "drugs":
+            _add(drugs_online, side, values)
+    complete = _side_completeness(con, scope, windows, filters) if windows else {}
+    keys: dict[str, list[str]] = {"side": [], "direction": []}
+    pairs, rates, flags, names, online_now, drugs_now = [], [], [], [], [], []
+    for side in scope.sides if windows else []:
+        for direction in DIRECTIONS:
+            values = totals.get((side, direction), [0] * width)
+            online_values = online.get((side, direction), [0] * width)
+            for i, window in enumerate(windows):
+                keys["side"].append(side)
+                keys["direction"].append(direction)
+                pairs.append((values[2 * i], values[2 * i + 1]))
+                rates.append(per_100k(values[2 * i], scope.population.get(side)))
+                flags.append(complete[(side, window.name)])
+                names.append(window.name)
+                online_now.append(online_values[2 * i])
+                drugs_now.append(drugs_online.get(side, [0] * width)[2 * i] if direction == "smuggling_drugs"
+                                 else None)
+    frame = _compstat_frame(keys, pairs, rates, flags, names, {
+        "online_current": (online_now, "int64"),
+        "drugs_online_current": (drugs_now, "Int64"),
+    })
+    frame["notable"] = frame["z"].abs() >= NOTABLE_Z
+    frame["online_share"] = pd.Series([o / c if c else None for o, (c, _) in zip(online_now, pairs, strict=True)],
+                                      dtype="Float64")
+    return frame[[*COMPSTAT_COLUMNS[:1], "direction", *COMPSTAT_COLUMNS[2:], "notable", "online_current",
+                  "online_share", "drugs_online_current"]]
+
+
+def _add(store: dict[Any, list[int]], key: Any, values: Sequence[int]) -> None:
+    current = store.setdefault(key, [0] * len(values))
+    for i, value in enumerate(values):
+        current[i] += int(value)
+
+
+UNKNOWN_DISTRICT = {"ru": "Район не указан", "en": "District not given"}
+
+
+def district_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None, filters: Filters | None = None,
+                   window: str = "28d", lang: str = "ru") -> pd.DataFrame:
+    """Districts ranked by the current count of one window, with rate, change and z.
+
+    Parameters
+    ----------
+    con, as_of, filters : as :func:`compstat_table`.
+    window : ``wtd``, ``28d`` (default) or ``ytd``.
+    lang : language of the ``name`` column.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``rank, side, oblast, district, name, current, prior, pct_change, z, notable, per_100k,
+        coverage_complete``; every district in scope (zeros included) plus one row per oblast for incidents
+        without a recognised district (``district`` NA) when there are any; sorted by current count, then
+        rate, descending. ``per_100k`` uses the district's population (NA when unknown).
+    """
+    as_of = _resolve_as_of(con, as_of, filters)
+    scope = selection_scope(con, filters)
+    chosen = window_by_name(as_of, window) if as_of is not None else None
+    rows: list[dict[str, Any]] = []
+    if chosen is not None and scope.units:
+        flt = filters or Filters()
+        counts = {(s, o, d): (int(c), int(p)) for s, o, d, c, p in
+                  _count_rows(con, _window_ranges([chosen]), ("side", "oblast", "district"), filters)}
+        refs = con.execute(db.load_sql("compstat/districts"), {
+            "oblasts": [o for _, o in scope.units], "districts": list(flt.districts)}).fetchall()
+        holes = coverage.missing_set(con, chosen.prior_start, chosen.current_end, filters, scope.units)
+        name_index = 4 if lang == "en" else 3
+        known = set()
+        for ref in refs:
+            side, oblast, district, population = ref[0], ref[1], ref[2], ref[5]
+            known.add((side, oblast, district))
+            current, prior = counts.get((side, oblast, district), (0, 0))
+            rows.append({"side": side, "oblast": oblast, "district": district, "name": ref[name_index],
+                         "current": current, "prior": prior, "per_100k": per_100k(current, population)})
+        for (side, oblast, district), (current, prior) in counts.items():
+            if (side, oblast, district) in known or flt.districts:
+                continue
+            rows.append({"side": side, "oblast": oblast, "district": None,
+                         "name": UNKNOWN_DISTRICT.get(lang, UNKNOWN_DISTRICT["ru"]),
+                         "current": current, "prior": prior, "per_100k": None})
+        _merge_unknown(rows)
+        for row in rows:
+            # a row without a known oblast depends on every oblast of its side
+            units = [(row["side"], row["oblast"])] if row["oblast"] else \
+                [(row["side"], o) for o in scope.oblasts_of(row["side"])]
+            row["complete"] = coverage.period_complete(holes, units, chosen.spans)
+        rows.sort(key=lambda r: (-r["current"], -(r["per_100k"] or 0.0), r["name"]))
+    frame = _compstat_frame(
+        {"side": [r["side"] for r in rows], "oblast": [r["oblast"] for r in rows]},
+        [(r["current"], r["prior"]) for r in rows], [r["per_100k"] for r in rows],
+        [r["complete"] for r in rows], [window] * len(rows),
+        {"district": ([r["district"] for r in rows], "str"), "name": ([r["name"] for r in rows], "str"),
+         "rank": (range(1, len(rows) + 1), "int64")})
+    frame["notable"] = frame["z"].abs() >= NOTABLE_Z
+    return frame[["rank", "side", "oblast", "district", "name", "current", "prior", "pct_change", "z", "notable",
+                  "per_100k", "coverage_complete"]]
+
+
+def _merge_unknown(rows: list[dict[str, Any]]) -> None:
+    """Several unrecognised district codes of one oblast → one "district not given" row."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in [r for r in rows if r["district"] is None]:
+        rows.remove(row)
+        key = (row["side"], row["oblast"])
+        if key in merged:
+            merged[key]["current"] += row["current"]
+            merged[key]["prior"] += row["prior"]
+        else:
+            merged[key] = row
+    rows.extend(merged.values())
+
+
+SHARE_KEYS = ("online", "minor_involved", "foreign_national", "to_court", "terminated", "suspended")
+
+
+def incident_shares(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
+                    as_of: date | None = None) -> pd.DataFrame:
+    """Per side: incidents registered in the selected period and the shares with each flag and outcome.
+
+    Parameters
+    ----------
+    con : open database.
+    filters : the period is ``filters.start..filters.end`` (defaults: 1 January of the as-of year..as-of).
+    as_of : default end when the filters have none.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``side, start, end, total, online, minor_involved, foreign_national, to_court, terminated,
+        suspended`` (counts) and ``share_<each>`` (0..1, NA when total is 0). Outcomes are the *current*
+        status of the incidents registered in the period.
+    """
+    flt = filters or Filters()
+    end = flt.end or _resolve_as_of(con, as_of, flt)
+    scope = selection_scope(con, flt)
+    start = flt.start or (date(end.year, 1, 1) if end is not None else None)
+    per_side: dict[str, dict[str, int]] = {side: dict.fromkeys(("total", *SHARE_KEYS), 0) for side in scope.sides}
+    if start is not None and end is not None and scope.units:
+        dims = ("side", "online", "minor_involved", "foreign_national", "status")
+        for side, is_online, is_minor, is_foreign, status, n in _count_rows(con, [(start, end)], dims, flt):
+            if side not in per_side:
+                continue
+            record = per_side[side]
+            record["total"] += n
+            for key, hit in (("online", is_online), ("minor_involved", is_minor), ("foreign_national", is_foreign),
+                             ("to_court", status == "to_court"), ("terminated", status == "terminated"),
+                             ("suspended", status == "suspended")):
+                record[key] += n if hit else 0
+    sides = list(per_side)
+    columns: dict[str, tuple[Sequence[Any], Any]] = {
+        "side": (sides, "str"), "start": ([start] * len(sides), "datetime64[us]"),
+        "end": ([end] * len(sides), "datetime64[us]"),
+        **{key: ([per_side[s][key] for s in sides], "int64") for key in ("total", *SHARE_KEYS)},
+        **{f"share_{key}": ([per_side[s][key] / per_side[s]["total"] if per_side[s]["total"] else None
+                             for s in sides], "Float64") for key in SHARE_KEYS},
+    }
+    return _frame(columns)
+
+
+def compstat_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of :func:`compstat_table` as JSON-ready dicts (NA → ``None``), in the CLI contract's keys."""
+    records: list[dict[str, Any]] = []
+    for row in frame[COMPSTAT_COLUMNS].itertuples(index=False):
+        record: dict[str, Any] = {}
+        for key, value in zip(COMPSTAT_COLUMNS, row, strict=True):
+            if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+                record[key] = None
+            else:
+                record[key] = value.item() if hasattr(value, "item") else value
+        records.append(record)
+    return records

@@ -1,0 +1,1 @@
+SELECT category, direction FROM ref_categories ORDER BY sort
