@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import generate
-from bench.measure import ROOT, run_worker
+from bench.measure import ROOT, quiet, run_worker
 
 # Targets on the 2-core reference machine (issue 10); "ratio" targets are lower bounds.
 TARGETS = {
@@ -111,6 +111,7 @@ def run(rows: int, out_dir: Path, skip_app: bool, runs: int, bulletins: int, fin
     if query_db != bench_db:
         notes["database"] = "queries, Gi*, matching and slides ran on the pandas-loaded database"
     con = db.connect(query_db)
+    quiet(con)
     try:
         _log(f"exchange files: {bulletins:,} bulletins, {finds:,} finds")
         b_path, f_path = out_dir / f"bulletins_{bulletins}.csv", out_dir / f"finds_{finds}.csv"
