@@ -172,8 +172,10 @@ def test_bulletin_slide_counts_by_exchange_direction(con):
     slides_fixture.fill_bulletins(con)
     spec = content.bulletins_slide(con, DeckOptions(as_of=slides_fixture.AS_OF))
     assert spec.table is not None
-    assert spec.table.rows == [["KZ→KG", "3", "1", "1", "0", "2", "33%", "10"],
-                               ["KG→KZ", "2", "1", "0", "1", "0", "50%", "20"]]
+    assert spec.table.rows == [["Направлено", "3", "2"], ["Обнаружено", "1", "1"], ["Возвращено", "1", "0"],
+                               ["Снято", "0", "1"], ["В розыске", "2", "0"], ["Доля обнаруженных", "33%", "50%"],
+                               ["Медиана дней до обнаружения", "10", "20"]]
+    assert [cell["ru"] for cell in spec.table.header[0]] == ["Направление обмена", "KZ→KG", "KG→KZ"]
     assert spec.figure is not None  # ageing of the three open bulletins
 
 

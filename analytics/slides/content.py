@@ -27,6 +27,9 @@ KPI_WINDOWS = ("28d", "ytd")
 SMALL_COUNT = 10  # below this a percentage change is mostly noise; the notes slide lists such rows
 
 Text = dict[str, str]
+# Pixel canvases of chart images: the whole content area, or the half beside a table.
+FULL_CHART = (1100, 475)
+HALF_CHART = (620, 520)
 
 TEXT: dict[str, dict[str, str]] = {
     "ru": {
@@ -73,8 +76,8 @@ TEXT: dict[str, dict[str, str]] = {
         "b_returned": "Возвращено",
         "b_withdrawn": "Снято",
         "b_open": "В розыске",
-        "b_rate": "Раскрыто",
-        "b_median": "Медиана, дней",
+        "b_resolution_rate": "Доля обнаруженных",
+        "b_median_days": "Медиана дней до обнаружения",
         "source": "Источник: ЕРДР (КЗ), ЕРП (КГ); регистрация до {as_of} включительно.",
     },
     "en": {
@@ -121,8 +124,8 @@ TEXT: dict[str, dict[str, str]] = {
         "b_returned": "Returned",
         "b_withdrawn": "Withdrawn",
         "b_open": "Still wanted",
-        "b_rate": "Resolved",
-        "b_median": "Median days",
+        "b_resolution_rate": "Share found",
+        "b_median_days": "Median days to find",
         "source": "Source: ERDR (KZ), ERP (KG); registered up to and including {as_of}.",
     },
 }
@@ -154,7 +157,7 @@ class SlideSpec:
     bullets: list[Text] = field(default_factory=list)
     table: TableSpec | None = None
     figure: go.Figure | None = None
-    figure_size: tuple[int, int] = (1230, 530)
+    figure_size: tuple[int, int] = FULL_CHART
     note: Text | None = None
     image: bytes | None = None  # the rendered figure, filled by the deck builder
 
@@ -538,26 +541,26 @@ def bulletins_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> Sli
     lang = options.body_lang
     kpis = bulletins.bulletin_kpis(con, options.as_of, start=options.period_start, end=options.as_of)
     totals = kpis[kpis["object_kind"] == "all"].set_index("direction") if not kpis.empty else kpis
-    columns = ("sent", "found", "returned", "withdrawn", "open")
-    rows, frame_rows = [], []
-    for direction in bulletins.DIRECTIONS:
-        if direction not in totals.index:
-            continue
-        row = totals.loc[direction]
-        rows.append([direction, *[i18n.format_int(_num(row[c]), lang) for c in columns],
-                     format_share(row["resolution_rate"], lang), format_rate(row["median_days"], lang, digits=0)])
-        frame_rows.append({"direction": direction, **{c: row[c] for c in (*columns, "resolution_rate", "median_days")}})
+    shown = [d for d in bulletins.DIRECTIONS if d in totals.index]
+    # Metrics down, directions across: two narrow columns fit beside the ageing chart.
+    formats: dict[str, Callable[[object], str]] = {
+        "sent": lambda v: i18n.format_int(_num(v), lang), "found": lambda v: i18n.format_int(_num(v), lang),
+        "returned": lambda v: i18n.format_int(_num(v), lang), "withdrawn": lambda v: i18n.format_int(_num(v), lang),
+        "open": lambda v: i18n.format_int(_num(v), lang), "resolution_rate": lambda v: format_share(v, lang),
+        "median_days": lambda v: format_rate(v, lang, digits=0),
+    }
+    rows = [[pick(TEXT, f"b_{metric}", lang), *[render(totals.loc[d, metric]) for d in shown]]
+            for metric, render in formats.items()] if shown else []
     table = TableSpec(
-        header=[[label("bulletin_direction"), *[label(f"b_{c}") for c in columns], label("b_rate"),
-                 label("b_median")]],
-        rows=rows, col_widths=[1.5, 1.0, 1.0, 1.05, 1.0, 1.0, 1.05, 1.05],
-        frame=pd.DataFrame(frame_rows),
+        header=[[label("bulletin_direction"), *[{"ru": d, "en": d} for d in shown]]],
+        rows=rows, col_widths=[2.2] + [1.0] * len(shown),
+        frame=totals.loc[shown, list(formats)].reset_index() if shown else pd.DataFrame(),
     )
     ageing = bulletins.ageing_summary(bulletins.open_bulletins(con, options.as_of))
     figure = bulletins.ageing_chart(ageing, lang) if not ageing.empty else None
     note = both(lambda lg: " · ".join(pick(bulletins.TEXT, d, lg) for d in bulletins.DIRECTIONS))
     return SlideSpec(key="bulletins", title=label("bulletins"), subtitle=both(lambda lg: period_text(options, lg)),
-                     table=table, figure=figure, figure_size=(760, 560), note=note)
+                     table=table, figure=figure, figure_size=HALF_CHART, note=note)
 
 
 def operations_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:

@@ -20,9 +20,12 @@ from analytics.errors import ShekaraError
 from analytics.slides.template import deck_font
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-# Pixel size of a full-width chart: 12.3 × 5.3 in at 100 px/in, sharp on a projector, small in the file.
-CHART_WIDTH = 1230
-CHART_HEIGHT = 530
+# Pixel canvas of a full-width chart (12.3 × 5.3 in on the slide, ~90 px/in); ``scale`` adds sharpness
+# without changing the layout, so fonts keep their size relative to the chart.
+CHART_WIDTH = 1100
+CHART_HEIGHT = 475
+CHART_SCALE = 1.5
+CHART_FONT_SIZE = 15  # px on the canvas; plotly's default 12 is too small across a meeting room
 RENDER_TIMEOUT_S = 60.0
 
 # The kaleido sync server is one queue shared by the process; Streamlit runs each session in its own
@@ -45,7 +48,7 @@ class ChartJob:
     figure: go.Figure
     width: int = CHART_WIDTH
     height: int = CHART_HEIGHT
-    scale: float = 1.0
+    scale: float = CHART_SCALE
 
 
 def chromium_path() -> Path:
@@ -90,10 +93,12 @@ def stop_renderer() -> None:
 
 
 def _with_deck_font(figure: go.Figure) -> go.Figure:
-    """A copy whose text uses the deck font when the chart did not choose one."""
+    """A copy whose text uses the deck font (and a readable size) when the chart did not choose them."""
     copy = go.Figure(figure)
     if not copy.layout.font.family:
         copy.update_layout(font_family=f"{deck_font()}, sans-serif")
+    if not copy.layout.font.size:
+        copy.update_layout(font_size=CHART_FONT_SIZE)
     return copy
 
 
