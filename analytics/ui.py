@@ -5,14 +5,15 @@ Pages import this module; no other analytics module imports streamlit.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import db, reference
+from analytics import auth, db, reference
 from analytics.access import SYSTEM, Viewer
+from analytics.audit import log_action
 from analytics.config import load_settings
 from analytics.exports import to_safe_csv_bytes
 from analytics.filters import Filters
@@ -20,6 +21,8 @@ from analytics.i18n import category_label, t
 
 LANG_KEY = "lang"
 VIEWER_KEY = "viewer"
+LAST_SEEN_KEY = "last_seen"
+EXPIRED_KEY = "session_expired"
 FILTERS_KEY = "filters"
 
 
@@ -29,7 +32,17 @@ def _connection(db_path: str) -> duckdb.DuckDBPyConnection:
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor of the process-wide connection (one cursor per script run / thread)."""
+    """A cursor of the process-wide connection (one cursor per script run / thread).
+
+    Only for a logged-in session (or SHEKARA_AUTH=off): a page reached without the login gate gets
+    no data. (On a server's very first request Streamlit may run a file of ``pages/`` on its own.)
+    """
+    viewer()
+    return gate_connection()
+
+
+def gate_connection() -> duckdb.DuckDBPyConnection:
+    """A cursor for the login gate itself (before anyone is logged in). Pages use :func:`connection`."""
     return _connection(str(load_settings().db_path)).cursor()
 
 
@@ -38,11 +51,56 @@ def lang() -> str:
 
 
 def viewer() -> Viewer:
-    """The logged-in user; the system viewer when authentication is switched off (SHEKARA_AUTH=off)."""
+    """The logged-in user; the system viewer when authentication is switched off (SHEKARA_AUTH=off).
+
+    With authentication on and nobody logged in (a page reached without the login gate) the page
+    stops here: no data without an account.
+    """
     if not load_settings().auth_enabled:
         return SYSTEM
     current = st.session_state.get(VIEWER_KEY)
-    return current if isinstance(current, Viewer) else SYSTEM
+    if isinstance(current, Viewer):
+        return current
+    st.error(auth.TEXT[lang()]["login_required"])
+    st.stop()
+
+
+def session_account() -> auth.Account | None:
+    """The logged-in account after the idle-timeout check; None when nobody is logged in.
+
+    Re-read from the database on every run, so a disabled account or a changed role applies at once.
+    """
+    current = st.session_state.get(VIEWER_KEY)
+    if not isinstance(current, Viewer):
+        return None
+    account = auth.get_account(gate_connection(), current.username)
+    timeout = load_settings().session_timeout_min
+    if auth.session_expired(st.session_state.get(LAST_SEEN_KEY), timeout):
+        log_out("session_timeout")
+        st.session_state[EXPIRED_KEY] = True
+        return None
+    if account is None or not account.active:
+        log_out("account_disabled")
+        return None
+    st.session_state[VIEWER_KEY] = account.viewer
+    st.session_state[LAST_SEEN_KEY] = datetime.now()
+    return account
+
+
+def log_in(username: str, password: str) -> None:
+    """Check the password (counted, locked after 5 failures, audited) and start the session."""
+    st.session_state[VIEWER_KEY] = auth.authenticate(gate_connection(), username, password)
+    st.session_state[LAST_SEEN_KEY] = datetime.now()
+    st.session_state.pop(EXPIRED_KEY, None)
+
+
+def log_out(reason: str = "logout") -> None:
+    """End the session (button, idle timeout or disabled account) and record it."""
+    current = st.session_state.pop(VIEWER_KEY, None)
+    st.session_state.pop(LAST_SEEN_KEY, None)
+    if isinstance(current, Viewer):
+        log_action(gate_connection(), current.username, "session_timeout" if reason == "session_timeout" else "logout",
+                   reason=reason)
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -94,6 +152,11 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters:
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, key: str | None = None) -> None:
-    """A download button for the data behind a chart: UTF-8 BOM, formula-safe."""
+    """A download button for the data behind a chart: UTF-8 BOM, formula-safe, audited when clicked."""
     st.download_button(t("download_csv", lang()), data=to_safe_csv_bytes(frame), file_name=file_name,
-                       mime="text/csv", key=key or f"dl_{file_name}")
+                       mime="text/csv", key=key or f"dl_{file_name}", on_click=_log_download,
+                       args=(file_name, len(frame)))
+
+
+def _log_download(file_name: str, rows: int) -> None:
+    log_action(gate_connection(), viewer().username, "download", file=file_name, rows=rows)
