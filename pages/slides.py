@@ -12,6 +12,7 @@ from analytics.errors import ShekaraError
 from analytics.i18n import pick, t
 from analytics.slides.content import DECK_LANGS, DIRECTIONS, DeckOptions
 from analytics.slides.deck import build_deck_files
+from analytics.slides.render import warm_up
 
 TEXT = {
     "ru": {"as_of": "Данные на", "start": "Начало периода", "directions": "Направления", "deck_lang": "Язык слайдов",
@@ -31,6 +32,7 @@ FILES_KEY = "slides_files"
 
 lang = ui.lang()
 con = ui.connection()
+warm_up()  # Chromium boots (~2 s) while the user picks the options
 st.title(t("slides", lang))
 st.caption(pick(TEXT, "hint", lang))
 

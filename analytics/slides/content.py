@@ -28,8 +28,9 @@ SMALL_COUNT = 10  # below this a percentage change is mostly noise; the notes sl
 
 Text = dict[str, str]
 # Pixel canvases of chart images: the whole content area, or the half beside a table.
-FULL_CHART = (1100, 475)
-HALF_CHART = (620, 520)
+# A smaller canvas scaled up by the renderer keeps chart text legible across a meeting room.
+FULL_CHART = (920, 400)
+HALF_CHART = (560, 470)
 
 TEXT: dict[str, dict[str, str]] = {
     "ru": {
@@ -54,6 +55,7 @@ TEXT: dict[str, dict[str, str]] = {
         "per_100k": "На 100 тыс.",
         "wtd_short": "Нед.",
         "trend": "Динамика по месяцам",
+        "trend_gaps": "Разрывы линии — месяцы без данных ({sides}), а не ноль.",
         "hotspots": "Очаги в приграничной зоне",
         "border": "Приграничный коридор: преступления по удалённости от границы",
         "bulletins": "Ориентировки: результаты по направлениям обмена",
@@ -102,6 +104,7 @@ TEXT: dict[str, dict[str, str]] = {
         "per_100k": "Per 100k",
         "wtd_short": "Wk",
         "trend": "Monthly trend",
+        "trend_gaps": "Breaks in a line are months without data ({sides}), not zero.",
         "hotspots": "Hotspots in the border area",
         "border": "Border corridor: offences by distance from the border",
         "bulletins": "Wanted bulletins: results by exchange direction",
@@ -244,7 +247,7 @@ def table_frame(table: TableSpec, lang: str) -> pd.DataFrame:
     pd.DataFrame
         Columns named by the joined headers (made unique), rows as on the slide.
     """
-    n_cols = max([len(line) for line in [*table.header, *table.rows]] or [0])
+    n_cols = max([len(line) for line in table.header] + [len(row) for row in table.rows] + [0])
     lines = [[show_text(line[c], lang) if c < len(line) else "" for c in range(n_cols)] for line in table.header]
     if len(lines) > 1:
         for column in range(1, n_cols):  # the top line of a two-line header is merged across groups
@@ -518,9 +521,32 @@ def kpi_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec
     return SlideSpec(key="kpi", title=label("kpi"), table=table, note=label("kpi_note"))
 
 
+def trend_title(direction: str) -> Text:
+    return both(lambda lg: f"{pick(TEXT, 'trend', lg)}: {i18n.t(f'dir_{direction}', lg)}")
+
+
 def trend_slides(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> list[SlideSpec]:
-    """One monthly-trend chart per selected direction (KZ and KG lines, gaps where data is missing)."""
-    raise ModuleNotFoundError("analytics.charts", name="analytics.charts")
+    """One monthly-trend chart per selected direction: a KZ and a KG line over the deck's period,
+    gaps where a side has no data for a month (the Trends page's chart and numbers)."""
+    from analytics.charts import trend_chart
+    from analytics.trends import direction_monthly
+
+    lang = options.body_lang
+    first = options.period_start
+    months = (options.as_of.year - first.year) * 12 + options.as_of.month - first.month + 1
+    monthly = direction_monthly(con, options.as_of, options.filters(), months=max(months, 1))
+    slides = []
+    for direction in options.directions:
+        frame = monthly[monthly["direction"] == direction].drop(columns="direction").reset_index(drop=True)
+        gaps = frame.loc[frame["missing"], "side"].unique().tolist()
+        note = label("trend_gaps", sides=", ".join(gaps)) if gaps else None
+        slides.append(SlideSpec(
+            key=f"trend_{direction}",
+            title=trend_title(direction),
+            subtitle=both(lambda lg: period_text(options, lg)),
+            figure=trend_chart(frame, lang), note=note,
+        ))
+    return slides
 
 
 def hotspot_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:

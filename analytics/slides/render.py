@@ -20,10 +20,10 @@ from analytics.errors import ShekaraError
 from analytics.slides.template import deck_font
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-# Pixel canvas of a full-width chart (12.3 × 5.3 in on the slide, ~90 px/in); ``scale`` adds sharpness
+# Pixel canvas of a full-width chart (12.3 × 5.3 in on the slide, ~75 px/in); ``scale`` adds sharpness
 # without changing the layout, so fonts keep their size relative to the chart.
-CHART_WIDTH = 1100
-CHART_HEIGHT = 475
+CHART_WIDTH = 920
+CHART_HEIGHT = 400
 CHART_SCALE = 1.5
 CHART_FONT_SIZE = 15  # px on the canvas; plotly's default 12 is too small across a meeting room
 RENDER_TIMEOUT_S = 60.0
@@ -83,6 +83,21 @@ def start_renderer() -> None:
     with _LOCK:
         # mathjax=False: the default would load MathJax from a CDN; plotly.js comes from the plotly package.
         kaleido.start_sync_server(path=str(path), mathjax=False, timeout=RENDER_TIMEOUT_S, silence_warnings=True)
+
+
+def warm_up() -> bool:
+    """Start Chromium in the background ahead of need (the Slides page calls it on opening).
+
+    Returns
+    -------
+    bool
+        False when Chromium is missing; the error is raised later, when a deck is actually asked for.
+    """
+    try:
+        start_renderer()
+    except ChromiumMissing:
+        return False
+    return True
 
 
 def stop_renderer() -> None:
