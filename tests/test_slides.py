@@ -318,3 +318,14 @@ def test_cli_writes_the_deck_and_an_audit_entry(fixture_db, tmp_path, capsys):
 def test_cli_refuses_a_bad_language(fixture_db, tmp_path):
     with pytest.raises(SystemExit):
         cli_main(["slides", "--db", str(fixture_db), "--lang", "de", "--out", str(tmp_path / "x.pptx")])
+
+
+def test_one_trend_slide_per_direction_with_the_gap_named(con):
+    slides_fixture.fill(con)
+    slides = content.trend_slides(con, DeckOptions(as_of=slides_fixture.AS_OF, directions=("livestock", "minors")))
+    assert [s.key for s in slides] == ["trend_livestock", "trend_minors"]
+    livestock = slides[0]
+    assert livestock.title["en"] == "Monthly trend: Livestock theft"
+    kg = next(trace for trace in livestock.figure.data if trace.name == "KG")
+    assert len(kg.y) == 12 and pd.isna(kg.y[10])  # February 2024: Talas uploaded nothing → a gap, not 0
+    assert livestock.note["ru"] == "Разрывы линии — месяцы без данных (KG), а не ноль."
