@@ -24,6 +24,7 @@ from analytics.ingest.kinds import (
     Synonyms,
     field_title,
     map_headers,
+    normalise_header,
     synonyms,
 )
 
@@ -98,9 +99,8 @@ def detect_encoding(head: bytes, name: str = "file") -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(head[:65536], cp_isolation=CYRILLIC_CODEPAGES).best()
-    if best is None:
-        raise unreadable(name, "кодировка не распознана", "the encoding is not recognised")
-    return str(best.encoding)
+    # Not UTF-8 and no clear verdict (e.g. one long run of the same letter): Excel on Russian Windows, cp1251.
+    return str(best.encoding) if best is not None else "cp1251"
 
 
 def encoding_label(encoding: str) -> str:
@@ -146,6 +146,7 @@ class _Candidate:
     header_row: int
     headers: list[str]
     mapping: dict[str, str | None]
+    cells: list[str]
 
 
 def _unique_headers(cells: list[str]) -> list[str]:
@@ -175,7 +176,7 @@ def _candidates(text: str, table: Synonyms, kinds: tuple[str, ...]) -> list[_Can
                     score = sum(1 for value in mapping.values() if value)
                     if score >= 2 or (score >= 1 and len(cells) == 2):
                         found.append(_Candidate(score, kind, delimiter, index, end_line, previous_end + 1,
-                                                headers, mapping))
+                                                headers, mapping, cells))
             previous_end = end_line
     return found
 
@@ -269,6 +270,22 @@ def read_head(path: Path, name: str) -> tuple[bytes, bool]:
     return head, whole
 
 
+def _refuse_repeated_required(candidate: _Candidate, table: Synonyms, name: str) -> None:
+    """Two columns that both read as the row's number or date: which one is right cannot be guessed."""
+    lookup = table.by_kind[candidate.kind]
+    for field_name in REQUIRED[candidate.kind]:
+        columns = [h.strip() for h in candidate.cells if lookup.get(normalise_header(h)) == field_name]
+        if len(columns) > 1:
+            title = field_title(candidate.kind, field_name, table)
+            listed = ", ".join(f"«{c}»" for c in columns)
+            raise MissingColumns(
+                f"в файле «{name}» столбец «{title}» повторяется дважды ({listed}): непонятно, какой из них верный. "
+                "Удалите лишний столбец или укажите соответствие столбцов на странице «Загрузка данных».",
+                f"file '{name}' has the column '{title}' twice ({listed}): which one is right cannot be told. "
+                "Delete the extra column, or map the columns on the Data upload page.",
+            )
+
+
 def apply_column_map(mapping: dict[str, str | None], override: dict[str, str | None] | None,
                      kind: str) -> dict[str, str | None]:
     """The detected mapping corrected by the analyst (unknown fields ignored, each field used once)."""
@@ -321,19 +338,21 @@ def detect_file(path: Path | str, *, kind: str = "auto", side: str | None = None
     kinds = KINDS if kind == "auto" else (kind,)
     candidates = _candidates(text, table, kinds)
     chosen = choose_kind(candidates, side, name, table)
+    if not column_map:
+        _refuse_repeated_required(chosen, table, name)
     mapping = apply_column_map(chosen.mapping, column_map, chosen.kind)
     if column_map:
         fields = {value for value in mapping.values() if value}
         check = _Candidate(chosen.score, chosen.kind, chosen.delimiter, chosen.record_index, chosen.header_end_line,
-                           chosen.header_row, chosen.headers, mapping)
+                           chosen.header_row, chosen.headers, mapping, chosen.cells)
         if not all(name_ in fields for name_ in REQUIRED[chosen.kind]):
             raise _missing_columns(check, table)
     file_side = resolve_side(chosen.kind, side, mapping, name)
     records = _records(text, chosen.delimiter, chosen.record_index + 1 + SAMPLE_ROWS)
     body = [cells for cells, _ in records[chosen.record_index + 1:] if any(cell.strip() for cell in cells)]
     if not body:
-        raise EmptyFile(f"в файле «{name}» есть заголовки, но нет ни одной строки данных. Выгрузите данные заново.",
-                        f"file '{name}' has headers but no data rows. Export the data again.")
+        raise EmptyFile(f"в файле «{name}» только заголовки, нет строк данных. Выгрузите данные заново.",
+                        f"file '{name}' holds headers only, no data rows. Export the data again.")
     width = len(chosen.headers)
     sample = pd.DataFrame([(cells + [""] * width)[:width] for cells in body], columns=chosen.headers, dtype="string")
     return Detection(kind=chosen.kind, side=file_side, encoding=encoding, delimiter=chosen.delimiter,

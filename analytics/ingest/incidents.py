@@ -27,11 +27,3 @@ def load_incidents(con: duckdb.DuckDBPyConnection) -> None:
     run_sql(con, "incidents_warnings")
 
 
-def incident_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """accepted / updated / duplicates among the rows that passed validation."""
-    rows = con.execute(
-        "SELECT count(*) FILTER (WHERE outcome = 'accepted'), count(*) FILTER (WHERE outcome = 'updated'), "
-        "count(*) FILTER (WHERE outcome = 'duplicate') FROM ingest_outcome"
-    ).fetchone()
-    accepted, updated, duplicates = rows if rows else (0, 0, 0)
-    return {"accepted": int(accepted or 0), "updated": int(updated or 0), "duplicates": int(duplicates or 0)}

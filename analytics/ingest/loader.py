@@ -86,12 +86,12 @@ def _loaded_before(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, st
 
 def _kind_steps(kind: str) -> tuple[Callable[[duckdb.DuckDBPyConnection], None],
                                      Callable[[duckdb.DuckDBPyConnection], dict[str, int]]]:
-    if kind in INCIDENT_KINDS:
-        from analytics.ingest.incidents import incident_counts, load_incidents
-
-        return load_incidents, incident_counts
     from analytics.ingest import registers
 
+    if kind in INCIDENT_KINDS:
+        from analytics.ingest.incidents import load_incidents
+
+        return load_incidents, registers.outcome_counts
     return registers.STEPS[kind]
 
 

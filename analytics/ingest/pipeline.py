@@ -24,7 +24,8 @@ TEMP_TABLES = (
     "ingest_raw", "ingest_csv_errors", "ingest_csv_scans", "ingest_lines", "ingest_params", "ingest_stage",
     "ingest_rules", "ingest_combo", "ingest_combo_rules", "ingest_combo_cat", "ingest_summary_cat", "ingest_ready",
     "ingest_place_map", "ingest_status_map", "ingest_geo", "ingest_keys_multi", "ingest_versions", "ingest_outcome",
-    "ingest_replace_keys", "ingest_final", "ingest_map", "ingest_ids",
+    "ingest_replace_keys", "ingest_final", "ingest_ids", "ingest_side_map", "ingest_direction_map",
+    "ingest_districts_map",
 )
 TEMP_VIEWS = ("ingest_src", "ingest_raw_lines")
 

@@ -7,5 +7,5 @@ FROM read_csv(
     ?, skip = ?, delim = ?, columns = ?, parallel = ?,
     header = false, quote = '"', escape = '"', auto_detect = false, null_padding = true, strict_mode = false,
     store_rejects = true, rejects_table = 'ingest_csv_errors', rejects_scan = 'ingest_csv_scans',
-    max_line_size = 10000000
+    max_line_size = 67108864
 );
