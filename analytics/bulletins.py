@@ -1,0 +1,425 @@
+"""Wanted bulletins exchanged between the sides: hit matching, the analyst's review, lifecycle KPIs.
+
+Matching rules (SQL in ``analytics/sql/bulletins/candidates.sql``):
+
+* A bulletin asks the OTHER side to find an object, so a find made by the other side is matched against it.
+  Finds by the initiating side itself are not proposed by default (``same_side=True`` turns them on): they are
+  the initiator's own domestic work, closed in its own registry, and counting them would inflate the other
+  side's resolution figures. Incident fabulas count only from the other side (the initiator's own incident is
+  usually the theft case the bulletin was issued for).
+* Keys: VIN, IMEI (14-digit device key; an IMEI failing Luhn has no key and is never matched), weapon serial,
+  ear tag, plate — equal normalised keys (``analytics.identifiers``). Plate, serial and tag keys shorter than
+  :data:`MIN_KEY_LEN` are not unique enough (a brand "АК") and are not used. A plate hit is dropped when both
+  records carry a VIN and the VINs differ (plates move between cars).
+* The find must fall while the bulletin was open: from :data:`GRACE_DAYS` before it was sent (the object may be
+  seized before the bulletin arrives) to its ``closed_on``.
+* A bulletin number written on a find is used when verified: no identifier on both records disagrees (an
+  invalid IMEI/VIN where the bulletin has one disagrees) and the object kinds agree. ``verified_by`` records
+  the identifier that agreed (NULL when neither had one to compare).
+* One proposal per pair, by the strongest evidence (verified number, VIN, IMEI, serial, tag, plate). A pair
+  already in ``matches`` — proposed, confirmed or rejected — is never proposed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analytics import audit
+from analytics.db import load_sql
+from analytics.errors import ShekaraError
+from analytics.i18n import pick
+from analytics.identifiers import (
+    extract_identifiers,
+    normalise_bulletin_no,
+    normalise_imei,
+    normalise_plate,
+    normalise_serial,
+    normalise_series,
+    normalise_tag,
+    normalise_vin,
+)
+
+GRACE_DAYS = 7
+MIN_KEY_LEN = 4
+DIRECTIONS = ("KZ→KG", "KG→KZ")
+OBJECT_KINDS = ("vehicle", "phone", "weapon", "livestock", "other")
+AGE_BUCKETS = ("0-30", "31-90", "91-365", ">365")
+DECISIONS = ("confirmed", "rejected")
+KPI_COLUMNS = ["direction", "object_kind", "month", "sent", "found", "returned", "withdrawn", "open",
+               "resolution_rate", "median_days", "p90_days"]
+# Colours of the two directions (the initiating side's colour), and of the lifecycle states.
+DIRECTION_COLORS = {"KZ→KG": "#1f77b4", "KG→KZ": "#d62728"}
+STATE_COLORS = {"returned": "#2ca02c", "found_only": "#98df8a", "withdrawn": "#bbbbbb", "open": "#ff7f0e"}
+
+TEXT = {
+    "ru": {
+        "KZ→KG": "KZ→KG: ориентировки Казахстана, розыск в Кыргызстане",
+        "KG→KZ": "KG→KZ: ориентировки Кыргызстана, розыск в Казахстане",
+        "vehicle": "Автомобили", "phone": "Телефоны", "weapon": "Оружие", "livestock": "Скот", "other": "Прочее",
+        "all": "Все виды",
+        "returned": "Возвращено", "found_only": "Обнаружено (не возвращено)", "withdrawn": "Снято",
+        "open": "В розыске", "bulletins": "Ориентировок", "age_days": "Дней в розыске",
+        "kpi_title": "Судьба ориентировок по направлениям", "ageing_title": "Возраст открытых ориентировок, дней",
+        "0-30": "0–30", "31-90": "31–90", "91-365": "91–365", ">365": "более 365",
+    },
+    "en": {
+        "KZ→KG": "KZ→KG: Kazakhstan's bulletins, searched in Kyrgyzstan",
+        "KG→KZ": "KG→KZ: Kyrgyzstan's bulletins, searched in Kazakhstan",
+        "vehicle": "Vehicles", "phone": "Phones", "weapon": "Weapons", "livestock": "Livestock", "other": "Other",
+        "all": "All kinds",
+        "returned": "Returned", "found_only": "Found (not returned)", "withdrawn": "Withdrawn",
+        "open": "Still wanted", "bulletins": "Bulletins", "age_days": "Days wanted",
+        "kpi_title": "What became of the bulletins, by direction", "ageing_title": "Age of open bulletins, days",
+        "0-30": "0–30", "31-90": "31–90", "91-365": "91–365", ">365": "over 365",
+    },
+}
+
+
+class UnknownMatch(ShekaraError):
+    """A decision was asked for a bulletin–find pair that is not among the matches."""
+
+
+class InvalidDecision(ShekaraError):
+    """A decision other than confirmed/rejected."""
+
+
+# ---------------------------------------------------------------- matching
+
+def scan_incident_identifiers(con: duckdb.DuckDBPyConnection) -> int:
+    """Extract IMEIs, VINs and plates from incident fabulas not scanned yet (or edited since).
+
+    Parameters
+    ----------
+    con : open database connection.
+
+    Returns
+    -------
+    int
+        Number of incidents scanned now (0 when every fabula is up to date).
+    """
+    todo = con.execute(
+        "SELECT i.side, i.source_id, md5(i.summary) AS summary_md5, i.summary FROM incidents i "
+        "LEFT JOIN incident_identifier_scans s ON s.side = i.side AND s.source_id = i.source_id "
+        "WHERE i.summary IS NOT NULL AND s.summary_md5 IS DISTINCT FROM md5(i.summary)"
+    ).df()
+    if todo.empty:
+        return 0
+    rows: list[tuple[str, str, str, str, str]] = []
+    for side, source_id, digest, summary in todo.itertuples(index=False):
+        for kind, keys in extract_identifiers(summary).items():
+            if kind in ("imei", "vin", "plate"):
+                rows.extend((side, source_id, digest, kind, key) for key in keys)
+    found = pd.DataFrame(rows, columns=["side", "source_id", "summary_md5", "kind", "key_value"])
+    scanned = todo[["side", "source_id", "summary_md5"]]
+    con.register("scanned_now", scanned)
+    con.register("identifiers_now", found)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM incident_identifiers d USING scanned_now s "
+                    "WHERE d.side = s.side AND d.source_id = s.source_id")
+        con.execute("INSERT INTO incident_identifiers SELECT side, source_id, summary_md5, kind, key_value "
+                    "FROM identifiers_now")
+        con.execute("INSERT OR REPLACE INTO incident_identifier_scans (side, source_id, summary_md5) "
+                    "SELECT side, source_id, summary_md5 FROM scanned_now")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("scanned_now")
+        con.unregister("identifiers_now")
+    return len(todo)
+
+
+def _key_frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Normalised bulletin numbers written on finds, and keys of bulletins the loader left without one."""
+    refs = con.execute("SELECT DISTINCT bulletin_ref FROM finds WHERE bulletin_ref IS NOT NULL").df()
+    refs["ref_key"] = normalise_series("bulletin_no", refs["bulletin_ref"])
+    missing = con.execute("SELECT bulletin_no FROM bulletins WHERE bulletin_key IS NULL").df()
+    missing["bulletin_key"] = normalise_series("bulletin_no", missing["bulletin_no"])
+    return refs.dropna(), missing.dropna()
+
+
+@contextmanager
+def _key_frames_registered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    refs, missing = _key_frames(con)
+    con.register("find_ref_keys", refs)
+    con.register("bulletin_keys", missing)
+    try:
+        yield
+    finally:
+        con.unregister("find_ref_keys")
+        con.unregister("bulletin_keys")
+
+
+def _match_params(same_side: bool) -> dict[str, object]:
+    return {"same_side": same_side, "grace_days": GRACE_DAYS, "min_len": MIN_KEY_LEN}
+
+
+def find_candidates(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) -> pd.DataFrame:
+    """New bulletin–find/incident pairs by the matching rules of this module, not yet in ``matches``.
+
+    Parameters
+    ----------
+    con : open database connection.
+    same_side : also match finds made by the side that sent the bulletin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by.
+    """
+    with _key_frames_registered(con):
+        return con.execute(load_sql("bulletins/candidates"), _match_params(same_side)).df()
+
+
+def propose_matches(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) -> int:
+    """Store every new candidate pair in ``matches`` as ``proposed``; idempotent.
+
+    Scans new incident fabulas first, and drops undecided proposals whose records were removed.
+
+    Parameters
+    ----------
+    con : open database connection.
+    same_side : also match finds made by the side that sent the bulletin (see the module notes).
+
+    Returns
+    -------
+    int
+        Number of pairs proposed now (0 on a second run over the same data).
+    """
+    scan_incident_identifiers(con)
+    con.execute(load_sql("bulletins/prune"))
+    with _key_frames_registered(con):
+        row = con.execute(
+            "INSERT INTO matches (bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by) "
+            + load_sql("bulletins/candidates"),
+            _match_params(same_side),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def decide_match(con: duckdb.DuckDBPyConnection, bulletin_no: str, ref_kind: str, ref_id: str,
+                 decision: str, username: str | None) -> None:
+    """Record an analyst's decision on a match and write it to the audit log.
+
+    Parameters
+    ----------
+    con : open database connection.
+    bulletin_no, ref_kind, ref_id : the pair (primary key of ``matches``).
+    decision : ``'confirmed'`` or ``'rejected'``; a rejected pair is never proposed again.
+    username : who decided.
+
+    Raises
+    ------
+    InvalidDecision, UnknownMatch
+    """
+    if decision not in DECISIONS:
+        raise InvalidDecision(
+            f"Решение «{decision}» не поддерживается: выберите «подтвердить» или «отклонить».",
+            f"Decision {decision!r} is not supported: choose confirm or reject.",
+        )
+    row = con.execute(
+        "UPDATE matches SET status = ?, decided_by = ?, decided_at = ? "
+        "WHERE bulletin_no = ? AND ref_kind = ? AND ref_id = ?",
+        [decision, username, datetime.now(), bulletin_no, ref_kind, ref_id],
+    ).fetchone()
+    if not row or row[0] == 0:
+        raise UnknownMatch(
+            f"Совпадение {bulletin_no} ↔ {ref_id} не найдено: обновите страницу, список мог измениться.",
+            f"Match {bulletin_no} ↔ {ref_id} was not found: reload the page, the list may have changed.",
+        )
+    audit.log_action(con, username, f"match_{decision}", bulletin_no=bulletin_no, ref_kind=ref_kind,
+                     ref_id=ref_id)
+
+
+def list_matches(con: duckdb.DuckDBPyConnection, status: str | None = None) -> pd.DataFrame:
+    """Matches with both records' details for review.
+
+    Parameters
+    ----------
+    con : open database connection.
+    status : ``'proposed'``, ``'confirmed'``, ``'rejected'`` or None for all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per match (columns of ``sql/bulletins/review.sql``); proposed ones first.
+    """
+    return con.execute(load_sql("bulletins/review"), {"status": status}).df()
+
+
+# ---------------------------------------------------------------- lifecycle KPIs
+
+def _as_of(as_of: date | None) -> date:
+    return as_of or date.today()
+
+
+def bulletin_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None, *, start: date | None = None,
+                  end: date | None = None, monthly: bool = False) -> pd.DataFrame:
+    """Lifecycle KPIs per direction and object kind for the bulletins sent in a period.
+
+    Parameters
+    ----------
+    con : open database connection.
+    as_of : the date the states are taken at (default today): a bulletin closed or found later is open.
+    start, end : sent_on range (inclusive); None = unbounded. YTD: ``start=date(as_of.year, 1, 1)``.
+    monthly : one row per month sent (cohorts) instead of one for the whole period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`KPI_COLUMNS`. ``direction`` "KZ→KG" = bulletins sent by KZ, searched by KG. ``object_kind``
+        'all' totals the direction. ``found`` includes ``returned``; ``open = sent − found − withdrawn``;
+        ``resolution_rate = found / sent``; ``median_days``/``p90_days`` (linear interpolation) over found
+        bulletins with a known date, days from sent_on to the first confirmed find or the closing date.
+        Only directions/months with bulletins appear (an absent month is missing, not zero).
+    """
+    sql = load_sql("bulletins/state") + load_sql("bulletins/kpis")
+    frame = con.execute(sql, {"as_of": _as_of(as_of), "start": start, "end": end, "monthly": monthly}).df()
+    return frame[KPI_COLUMNS]
+
+
+def ytd_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> pd.DataFrame:
+    """:func:`bulletin_kpis` for the bulletins sent from 1 January of ``as_of``'s year to ``as_of``."""
+    day = _as_of(as_of)
+    return bulletin_kpis(con, day, start=date(day.year, 1, 1), end=day)
+
+
+def open_bulletins(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> pd.DataFrame:
+    """Bulletins still open at ``as_of``, oldest first, with age in days and ageing bucket.
+
+    Parameters
+    ----------
+    con : open database connection.
+    as_of : reference date (default today).
+
+    Returns
+    -------
+    pandas.DataFrame
+        bulletin_no, direction, initiator_side, object_kind, sent_on, unit, make_model, identifier,
+        age_days, age_bucket (one of :data:`AGE_BUCKETS`: 0–30, 31–90, 91–365, >365 days).
+    """
+    sql = load_sql("bulletins/state") + load_sql("bulletins/open_list")
+    return con.execute(sql, {"as_of": _as_of(as_of)}).df()
+
+
+def ageing_summary(open_list: pd.DataFrame) -> pd.DataFrame:
+    """Open bulletins counted per direction and ageing bucket (every bucket present, in order).
+
+    Parameters
+    ----------
+    open_list : the frame of :func:`open_bulletins`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        direction, age_bucket, open — for each direction that has open bulletins, all four buckets.
+    """
+    if open_list.empty:
+        return pd.DataFrame({"direction": pd.Series(dtype="string"), "age_bucket": pd.Series(dtype="string"),
+                             "open": pd.Series(dtype="int64")})
+    counts = open_list.groupby(["direction", "age_bucket"]).size()
+    directions = [d for d in DIRECTIONS if d in set(open_list["direction"])] + sorted(
+        set(open_list["direction"]) - set(DIRECTIONS))
+    index = pd.MultiIndex.from_product([directions, AGE_BUCKETS], names=["direction", "age_bucket"])
+    return counts.reindex(index, fill_value=0).rename("open").astype("int64").reset_index()
+
+
+# ---------------------------------------------------------------- search
+
+def search_identifier(con: duckdb.DuckDBPyConnection, text: str) -> pd.DataFrame:
+    """Bulletins and finds carrying an identifier typed in any script or format.
+
+    Parameters
+    ----------
+    con : open database connection.
+    text : a plate, VIN, IMEI, serial, ear tag or bulletin number, as the user typed it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        record ('bulletin'|'find'), id, side, object_kind, on_date, status, identifier, bulletin.
+        Exact normalised matches, plus keys containing the query when it has 5+ characters.
+    """
+    bulletin = normalise_bulletin_no(text)
+    digits = "".join(ch for ch in str(text) if ch.isdigit())
+    params: dict[str, object] = {
+        "plate": normalise_plate(text), "vin": normalise_vin(text), "imei": normalise_imei(text)[0],
+        "serial": normalise_serial(text), "tag": normalise_tag(text), "bulletin": bulletin,
+        "digits": digits if len(digits) >= 5 else None,
+        "partial": len(normalise_serial(text) or "") >= 5,
+    }
+    refs, missing = _key_frames(con)
+    params["refs"] = refs.loc[refs["ref_key"] == bulletin, "bulletin_ref"].tolist() if bulletin else []
+    params["bulletin_nos"] = (missing.loc[missing["bulletin_key"] == bulletin, "bulletin_no"].tolist()
+                              if bulletin else [])
+    if not any(params[k] for k in ("plate", "vin", "imei", "serial", "tag", "bulletin")):
+        return con.execute(load_sql("bulletins/search") + " LIMIT 0", {**params, "partial": False}).df()
+    return con.execute(load_sql("bulletins/search"), params).df()
+
+
+# ---------------------------------------------------------------- charts
+
+def bulletin_kpi_chart(kpis: pd.DataFrame, lang: str = "ru") -> go.Figure:
+    """Stacked bars per object kind, one panel per direction: returned, found, withdrawn, still open.
+
+    Parameters
+    ----------
+    kpis : the frame of :func:`bulletin_kpis` (not monthly); the 'all' rows are ignored.
+    lang : 'ru' or 'en'.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Bar heights add up to the bulletins sent; hover shows resolution rate and median days.
+    """
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+                        subplot_titles=[pick(TEXT, d, lang) for d in DIRECTIONS])
+    data = kpis[kpis["object_kind"] != "all"].copy() if not kpis.empty else pd.DataFrame(columns=KPI_COLUMNS)
+    data["found_only"] = data["found"] - data["returned"]
+    for col, direction in enumerate(DIRECTIONS, start=1):
+        part = data[data["direction"] == direction]
+        labels = [pick(TEXT, kind, lang) for kind in part["object_kind"]]
+        for state in ("returned", "found_only", "withdrawn", "open"):
+            fig.add_trace(go.Bar(
+                x=labels, y=part[state].tolist(), name=pick(TEXT, state, lang), legendgroup=state,
+                showlegend=col == 1, marker_color=STATE_COLORS[state],
+            ), row=1, col=col)
+    fig.update_layout(barmode="stack", title=pick(TEXT, "kpi_title", lang), legend_orientation="h",
+                      margin={"t": 80, "l": 40, "r": 20, "b": 40}, height=420)
+    fig.update_yaxes(title_text=pick(TEXT, "bulletins", lang), row=1, col=1)
+    fig.update_annotations(font_size=12)
+    return fig
+
+
+def ageing_chart(ageing: pd.DataFrame, lang: str = "ru") -> go.Figure:
+    """Open bulletins per ageing bucket, bars grouped by direction.
+
+    Parameters
+    ----------
+    ageing : the frame of :func:`ageing_summary`.
+    lang : 'ru' or 'en'.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    fig = go.Figure()
+    for direction in DIRECTIONS:
+        part = ageing[ageing["direction"] == direction] if not ageing.empty else ageing
+        if part.empty:
+            continue
+        fig.add_trace(go.Bar(x=[pick(TEXT, b, lang) for b in part["age_bucket"]], y=list(part["open"]),
+                             name=direction, marker_color=DIRECTION_COLORS[direction]))
+    fig.update_layout(barmode="group", title=pick(TEXT, "ageing_title", lang), legend_orientation="h",
+                      yaxis_title=pick(TEXT, "open", lang), margin={"t": 60, "l": 40, "r": 20, "b": 40},
+                      height=360)
+    return fig

@@ -1,0 +1,16 @@
+-- Matches with what an analyst needs to judge them: both records side by side. $status NULL = every status.
+SELECT m.bulletin_no, m.ref_kind, m.ref_id, m.match_key, m.key_value, m.method, m.verified_by, m.status,
+       m.proposed_at, m.decided_by, m.decided_at,
+       b.initiator_side, b.object_kind, b.sent_on, b.status AS bulletin_status, b.make_model,
+       coalesce(b.plate_raw, b.vin_raw, b.imei_raw, b.serial_raw, b.tag_raw) AS bulletin_identifier,
+       coalesce(f.side, i.side) AS found_by_side,
+       coalesce(f.found_at::DATE, i.registered_on) AS found_on,
+       coalesce(f.place, i.settlement) AS place,
+       coalesce(f.plate_raw, f.vin_raw, f.imei_raw, f.serial_raw, f.tag_raw) AS found_identifier,
+       f.bulletin_ref, f.result
+FROM matches m
+LEFT JOIN bulletins b ON b.bulletin_no = m.bulletin_no
+LEFT JOIN finds f ON m.ref_kind = 'find' AND f.find_id = m.ref_id
+LEFT JOIN incidents i ON m.ref_kind = 'incident' AND i.side || ':' || i.source_id = m.ref_id
+WHERE $status::VARCHAR IS NULL OR m.status = $status::VARCHAR
+ORDER BY m.status = 'proposed' DESC, m.proposed_at DESC, m.bulletin_no, m.ref_id
