@@ -83,6 +83,12 @@ def query_log(con: duckdb.DuckDBPyConnection, start: date | None = None, end: da
     return frame.astype({"audit_id": "int64", "username": "string", "action": "string", "details": "string"})
 
 
+def first_day(con: duckdb.DuckDBPyConnection) -> date | None:
+    """Day of the oldest entry (the start of the page's date range), None when the log is empty."""
+    row = con.execute("SELECT CAST(min(logged_at) AS DATE) FROM audit_log").fetchone()
+    return row[0] if row else None
+
+
 def known_users(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every user name that appears in the log (for the filter), sorted."""
     rows = con.execute("SELECT DISTINCT username FROM audit_log WHERE username IS NOT NULL ORDER BY 1").fetchall()

@@ -17,9 +17,10 @@ if not auth.can_view_audit(me):
     st.stop()
 
 today = date.today()
+oldest = min(audit.first_day(con) or today, today - timedelta(days=30))
 left, middle, right = st.columns([2, 2, 3])
-period = left.date_input(t("period", lang), value=(today - timedelta(days=30), today), format="DD.MM.YYYY",
-                         key="audit_period")
+period = left.date_input(t("period", lang), value=(today - timedelta(days=30), today), min_value=oldest,
+                         max_value=today, format="DD.MM.YYYY", key="audit_period")
 start, end = period if isinstance(period, tuple) and len(period) == 2 else (today - timedelta(days=30), today)
 users = middle.multiselect(pick(audit.TEXT, "page_user", lang), audit.known_users(con), key="audit_users")
 actions = right.multiselect(pick(audit.TEXT, "page_action", lang), audit.known_actions(con), key="audit_actions",
