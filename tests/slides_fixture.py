@@ -63,3 +63,20 @@ def fill_bulletins(con) -> None:
     for number, side, kind, sent, status, closed in BULLETINS:
         con.execute("INSERT INTO bulletins (bulletin_no, sent_on, initiator_side, object_kind, status, closed_on, "
                     "upload_id) VALUES (?, ?, ?, ?, ?, ?, 3)", [number, sent, side, kind, status, closed])
+
+
+# (code, direction, started_on, ended_on, detained, cases_opened, drugs_seized_g, livestock_returned)
+OPERATIONS = [
+    ("OP-1", "livestock_theft", "2023-10-01", "2023-10-10", 3, 2, None, 40),
+    ("OP-2", "drugs", "2024-02-01", "2024-02-05", 5, 4, 1840.5, None),
+    ("OP-0", "livestock_theft", "2022-05-01", "2022-05-05", 9, 1, None, 12),  # before the period
+]
+
+
+def fill_operations(con) -> None:
+    """Two joint operations in the period (livestock, drugs) and one before it."""
+    con.execute("INSERT INTO uploads (upload_id, file_name, sha256, kind) VALUES (4, 'o.csv', 'd', 'operations')")
+    for code, direction, start, end, detained, cases, drugs, livestock in OPERATIONS:
+        con.execute("INSERT INTO operations (code, name, direction, started_on, ended_on, detained, cases_opened, "
+                    "drugs_seized_g, livestock_returned, upload_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 4)",
+                    [code, f"Операция {code}", direction, start, end, detained, cases, drugs, livestock])

@@ -24,6 +24,7 @@ def app_db(tmp_path, monkeypatch) -> Path:
     con = db.connect(path)
     slides_fixture.fill(con)
     slides_fixture.fill_bulletins(con)
+    slides_fixture.fill_operations(con)
     con.close()
     monkeypatch.setenv("SHEKARA_DB", str(path))
     monkeypatch.setenv("SHEKARA_AUTH", "off")

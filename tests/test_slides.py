@@ -50,6 +50,7 @@ def fixture_db(tmp_path_factory) -> Path:
     con = db.connect(path)
     slides_fixture.fill(con)
     slides_fixture.fill_bulletins(con)
+    slides_fixture.fill_operations(con)
     con.close()
     return path
 
@@ -329,3 +330,22 @@ def test_one_trend_slide_per_direction_with_the_gap_named(con):
     kg = next(trace for trace in livestock.figure.data if trace.name == "KG")
     assert len(kg.y) == 12 and pd.isna(kg.y[10])  # February 2024: Talas uploaded nothing → a gap, not 0
     assert livestock.note["ru"] == "Разрывы линии — месяцы без данных (KG), а не ноль."
+
+
+def test_operations_table_sums_the_period_and_keeps_missing_results(con):
+    slides_fixture.fill_operations(con)
+    spec = content.operations_slide(con, DeckOptions(as_of=slides_fixture.AS_OF))
+    assert spec.table is not None
+    assert [cell["ru"] for cell in spec.table.header[0]] == ["Результат", "Скотокрадство", "Наркотики", "Всего"]
+    assert spec.table.rows == [
+        ["Операций", "1", "1", "2"],
+        ["Задержано лиц", "3", "5", "8"],
+        ["Возбуждено дел", "2", "4", "6"],
+        ["Изъято наркотиков, г", "—", "1\u202f840,5", "1\u202f840,5"],
+        ["Возвращено голов скота", "40", "—", "40"],
+    ]
+
+
+def test_no_operations_is_said_not_tabled(con):
+    spec = content.operations_slide(con, DeckOptions(as_of=slides_fixture.AS_OF, lang="en"))
+    assert spec.table is None and spec.bullets == [content.label("no_operations")]

@@ -73,6 +73,11 @@ TEXT: dict[str, dict[str, str]] = {
         "unavailable": "Раздел недоступен: модуль {module} ещё не подключён.",
         "no_data": "Нет данных за период.",
         "bulletin_direction": "Направление обмена",
+        "no_operations": "Совместных операций за период не было.",
+        "op_count": "Операций",
+        "op_measure": "Результат",
+        "op_total": "Всего",
+        "op_note": "Операции, хотя бы один день которых попал в период; «—» — результат не сообщался (не ноль).",
         "b_sent": "Направлено",
         "b_found": "Обнаружено",
         "b_returned": "Возвращено",
@@ -122,6 +127,11 @@ TEXT: dict[str, dict[str, str]] = {
         "unavailable": "Section unavailable: module {module} is not connected yet.",
         "no_data": "No data for the period.",
         "bulletin_direction": "Exchange direction",
+        "no_operations": "No joint operations in the period.",
+        "op_count": "Operations",
+        "op_measure": "Result",
+        "op_total": "Total",
+        "op_note": "Operations with at least one day in the period; “—” means not reported (not zero).",
         "b_sent": "Sent",
         "b_found": "Found",
         "b_returned": "Returned",
@@ -200,6 +210,11 @@ class DeckOptions:
 def both(render: Callable[[str], str]) -> Text:
     """A text in both languages from a function of the language."""
     return {lang: render(lang) for lang in i18n.LANGS}
+
+
+def from_table(table: dict[str, dict[str, str]], key: str) -> Text:
+    """A label of another module's ``TEXT`` dict in both languages."""
+    return both(lambda lang: pick(table, key, lang))
 
 
 def label(key: str, **values: object) -> Text:
@@ -338,8 +353,8 @@ def format_rate(value: object, lang: str, digits: int = 1) -> str:
     number = _num(value)
     if number is None:
         return "—"
-    text = f"{number:.{digits}f}"
-    return text.replace(".", ",") if lang == "ru" else text
+    text = f"{number:,.{digits}f}"
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "ru" else text
 
 
 def format_share(value: object, lang: str) -> str:
@@ -589,6 +604,38 @@ def bulletins_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> Sli
                      table=table, figure=figure, figure_size=HALF_CHART, note=note)
 
 
-def operations_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:
-    """Joint operations: totals by operation direction (native table)."""
-    raise ModuleNotFoundError("analytics.operations", name="analytics.operations")
+def operations_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions, max_directions: int = 4) -> SlideSpec:
+    """Joint operations of the period: results per operation direction and in total (native table).
+
+    A result no operation reported stays ``—`` (missing), never 0; measures nobody reported are left out.
+    With more than ``max_directions`` directions only the totals are shown, so the table stays legible.
+    """
+    from analytics import operations
+
+    lang = options.body_lang
+    board = operations.operations_board(con, options.period_start, options.as_of)
+    title, subtitle = label("operations"), both(lambda lg: period_text(options, lg))
+    if board.empty:
+        return SlideSpec(key="operations", title=title, subtitle=subtitle, bullets=[label("no_operations")])
+    total = operations.operation_totals(board)
+    by_direction = operations.operation_totals(board, by=("direction",))
+    directions = [d for d in operations.DIRECTIONS if d in set(by_direction["direction"])]
+    directions += sorted(set(by_direction["direction"].dropna()) - set(directions))
+    if len(directions) > max_directions:
+        directions = []
+    columns = [by_direction[by_direction["direction"] == d].iloc[0] for d in directions] + [total.iloc[0]]
+    measures = ["operations"] + [m for m in operations.MEASURES if pd.notna(total.iloc[0][m])]
+
+    def cell(value: object) -> str:
+        number = _num(value)
+        if number is None:
+            return "—"
+        return i18n.format_int(number, lang) if number == int(number) else format_rate(number, lang)
+
+    rows = [[pick(TEXT, "op_count", lang) if m == "operations" else pick(operations.TEXT, m, lang),
+             *[cell(column[m]) for column in columns]] for m in measures]
+    header = [label("op_measure"), *[from_table(operations.TEXT, str(d)) for d in directions], label("op_total")]
+    frame = pd.DataFrame({"measure": measures, **{str(d): [c[m] for m in measures]
+                                                  for d, c in zip([*directions, "total"], columns, strict=True)}})
+    table = TableSpec(header=[header], rows=rows, col_widths=[4.0] + [1.6] * len(columns), frame=frame)
+    return SlideSpec(key="operations", title=title, subtitle=subtitle, table=table, note=label("op_note"))
