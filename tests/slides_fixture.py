@@ -43,6 +43,7 @@ def fill(con) -> None:
             [side, f"S{index}", category, oblast, district, lat, lon, minor, 1 if side == "KZ" else 2,
              first, AS_OF, step, oblast],
         )
+    annotate_geo(con)
 
 
 # (bulletin_no, initiator_side, object_kind, sent_on, status, closed_on)
@@ -80,3 +81,18 @@ def fill_operations(con) -> None:
         con.execute("INSERT INTO operations (code, name, direction, started_on, ended_on, detained, cases_opened, "
                     "drugs_seized_g, livestock_returned, upload_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 4)",
                     [code, f"Операция {code}", direction, start, end, detained, cases, drugs, livestock])
+
+
+def annotate_geo(con) -> None:
+    """Fill h3_r7 / border_km / geo_ok the way the ingest does (analytics.geo.annotate_points)."""
+    from analytics.geo import annotate_points
+
+    rows = con.execute("SELECT side, source_id, lat, lon FROM incidents").df()
+    notes = annotate_points(rows["lat"].to_numpy(), rows["lon"].to_numpy(), rows["side"].to_numpy())
+    notes["side"], notes["source_id"] = rows["side"], rows["source_id"]
+    con.register("geo_notes", notes)
+    con.execute("UPDATE incidents SET lat = g.lat, lon = g.lon, geo_ok = g.geo_ok, geo_flag = g.geo_flag, "
+                "h3_r7 = CASE WHEN g.geo_ok THEN g.h3_r7 END, border_km = g.border_km FROM geo_notes g "
+                "WHERE incidents.side = g.side AND incidents.source_id = g.source_id")
+    con.unregister("geo_notes")
+

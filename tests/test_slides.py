@@ -349,3 +349,13 @@ def test_operations_table_sums_the_period_and_keeps_missing_results(con):
 def test_no_operations_is_said_not_tabled(con):
     spec = content.operations_slide(con, DeckOptions(as_of=slides_fixture.AS_OF, lang="en"))
     assert spec.table is None and spec.bullets == [content.label("no_operations")]
+
+
+def test_border_slide_accounts_for_every_geocoded_incident(con):
+    slides_fixture.fill(con)
+    options = DeckOptions(as_of=slides_fixture.AS_OF)
+    spec = content.border_slide(con, options)
+    geocoded = con.execute("SELECT count(*) FROM incidents WHERE geo_ok AND registered_on BETWEEN ? AND ?",
+                           [options.period_start, options.as_of]).fetchone()[0]
+    assert sum(sum(trace.y) for trace in spec.figure.data) == geocoded > 0
+    assert spec.bullets and spec.bullets[0]["en"].endswith("of the border (24 of 24)")

@@ -31,6 +31,7 @@ Text = dict[str, str]
 # A smaller canvas scaled up by the renderer keeps chart text legible across a meeting room.
 FULL_CHART = (920, 400)
 HALF_CHART = (560, 470)
+WIDE_CHART = (640, 440)  # beside a column of findings
 
 TEXT: dict[str, dict[str, str]] = {
     "ru": {
@@ -57,7 +58,7 @@ TEXT: dict[str, dict[str, str]] = {
         "trend": "Динамика по месяцам",
         "trend_gaps": "Разрывы линии — месяцы без данных ({sides}), а не ноль.",
         "hotspots": "Очаги в приграничной зоне",
-        "border": "Приграничный коридор: преступления по удалённости от границы",
+        "border": "Приграничный коридор: удалённость от границы",
         "bulletins": "Ориентировки: результаты по направлениям обмена",
         "operations": "Совместные операции: результаты",
         "coverage": "Полнота данных и примечания",
@@ -75,6 +76,7 @@ TEXT: dict[str, dict[str, str]] = {
         "bulletin_direction": "Направление обмена",
         "no_operations": "Совместных операций за период не было.",
         "op_count": "Операций",
+        "border_note": "Пояса: 0–5, 5–15, 15–30 и более 30 км до линии границы; только происшествия с координатами.",
         "op_measure": "Результат",
         "op_total": "Всего",
         "op_note": "Операции, хотя бы один день которых попал в период; «—» — результат не сообщался (не ноль).",
@@ -111,7 +113,7 @@ TEXT: dict[str, dict[str, str]] = {
         "trend": "Monthly trend",
         "trend_gaps": "Breaks in a line are months without data ({sides}), not zero.",
         "hotspots": "Hotspots in the border area",
-        "border": "Border corridor: offences by distance from the border",
+        "border": "Border corridor: distance from the border",
         "bulletins": "Wanted bulletins: results by exchange direction",
         "operations": "Joint operations: results",
         "coverage": "Data coverage and notes",
@@ -129,6 +131,7 @@ TEXT: dict[str, dict[str, str]] = {
         "bulletin_direction": "Exchange direction",
         "no_operations": "No joint operations in the period.",
         "op_count": "Operations",
+        "border_note": "Bands: 0–5, 5–15, 15–30 and over 30 km from the border line; geocoded incidents only.",
         "op_measure": "Result",
         "op_total": "Total",
         "op_note": "Operations with at least one day in the period; “—” means not reported (not zero).",
@@ -570,8 +573,18 @@ def hotspot_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> Slide
 
 
 def border_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:
-    """Border-corridor chart: offences by distance band from the border, per side."""
-    raise ModuleNotFoundError("analytics.border", name="analytics.border")
+    """Border corridor: geocoded offences of the period per distance band from the border, per side (chart),
+    with the corridor findings in plain words beside it."""
+    from analytics import border
+
+    lang = options.body_lang
+    table = border.band_table(con, options.filters())
+    names = border.district_names(con)
+    findings = {lg: border.border_sentences(table, names, lg, top=3) for lg in i18n.LANGS}
+    bullets = [{"ru": ru, "en": en} for ru, en in zip(findings["ru"], findings["en"], strict=True)]
+    return SlideSpec(key="border", title=label("border"), subtitle=both(lambda lg: period_text(options, lg)),
+                     figure=border.border_band_chart(border.band_counts(table), lang),
+                     figure_size=WIDE_CHART if bullets else FULL_CHART, bullets=bullets, note=label("border_note"))
 
 
 def bulletins_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:

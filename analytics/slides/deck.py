@@ -170,6 +170,11 @@ def write_pptx(slides: list[SlideSpec], options: DeckOptions, path: Path | str) 
             add_picture(slide, Box(box.left + split, box.top, box.width - split, box.height), spec.image)
         elif spec.table is not None:
             _place_table(slide, box, spec, lang, size=13 if len(spec.table.header[0]) > 6 else 16)
+        elif spec.image is not None and spec.bullets:
+            split = int(box.width * 0.6)
+            add_picture(slide, Box(box.left, box.top, split, box.height), spec.image)
+            add_bullets(slide, Box(box.left + split + MARGIN // 2, box.top, box.width - split - MARGIN // 2,
+                                   box.height), [(_show(b, lang), _second(b, lang)) for b in spec.bullets], size=16)
         elif spec.image is not None:
             add_picture(slide, box, spec.image)
         if spec.bullets and spec.table is None and spec.image is None:

@@ -222,7 +222,9 @@ def add_content_slide(prs: PresentationType, title: str, subtitle: str | None, f
     title_shape.left, title_shape.top = MARGIN, Inches(0.3)
     title_shape.width, title_shape.height = SLIDE_WIDTH - 2 * MARGIN, Inches(0.75)
     title_shape.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
-    write_lines(title_shape.text_frame, [(title, 28, True, NAVY)])
+    # One line at any length: a wrapped title would run into the subtitle.
+    size = 28 if len(title) <= 46 else 24 if len(title) <= 56 else 20
+    write_lines(title_shape.text_frame, [(title, size, True, NAVY)])
     if subtitle:
         add_textbox(slide, Box(MARGIN, Inches(1.02), SLIDE_WIDTH - 2 * MARGIN, Inches(0.4)),
                     [(subtitle, 16, False, GREY)])
