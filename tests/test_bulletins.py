@@ -613,3 +613,61 @@ def test_ageing_chart(kpi_con):
 def test_search_identifier(sample_con, query, ids):
     found = search_identifier(sample_con, query)
     assert found["id"].tolist() == ids
+
+
+# ---------------------------------------------------------------- end to end on the sample files, and the CLI
+
+@pytest.fixture
+def loaded_samples(con, samples):
+    from analytics.ingest import load_file
+
+    for name in ("bulletins_2024-01.csv", "finds_2024-01.csv", "kz_erdr_2024-01.csv",
+                 "kg_erp_chuy-talas_2024-01.csv"):
+        load_file(con, samples / name, today=date(2024, 12, 31))
+    return con
+
+
+def test_samples_end_to_end(loaded_samples):
+    con = loaded_samples
+    assert propose_matches(con) == 3
+    found = con.execute(
+        "SELECT m.bulletin_no, m.match_key, m.verified_by, f.tag_raw, f.plate_raw, f.imei_raw FROM matches m "
+        "JOIN finds f ON f.find_id = m.ref_id ORDER BY 1").fetchall()
+    assert found == [
+        ("ЖО-2024-0001", "tag", None, "KZ-ZhMB-118842", None, None),
+        ("ЖО-2024-0003", "bulletin_no", "imei", None, None, "356938035643809"),
+        ("ЧУЙ-2024-015", "vin", None, None, "08 KG 123 АВС", None),
+    ]
+    bad = con.execute("SELECT find_id, imei_valid FROM finds WHERE imei_raw = '352099001761482'").fetchone()
+    assert bad[1] is False
+    assert con.execute("SELECT count(*) FROM matches WHERE ref_id = ?", [bad[0]]).fetchone() == (0,)
+    kpis = bulletin_kpis(con, date(2024, 1, 31))
+    assert {"KZ→KG", "KG→KZ"} <= set(kpis["direction"])
+
+
+def test_cli_bulletins_json(loaded_samples, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    loaded_samples.close()
+    out = subprocess.run([sys.executable, "-m", "analytics", "bulletins", "--db", str(tmp_path / "test.duckdb"),
+                          "--json", "--as-of", "2024-01-31"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    document = json.loads(out)
+    assert [(m["bulletin_no"], m["key"], m["method"], m["status"]) for m in document["matches"]] == [
+        ("ЖО-2024-0001", "tag", "exact-normalised", "proposed"),
+        ("ЖО-2024-0003", "bulletin_no", "bulletin-number", "proposed"),
+        ("ЧУЙ-2024-015", "vin", "exact-normalised", "proposed"),
+    ]
+    assert all(len(m["find_id"]) > 8 for m in document["matches"])
+    kpis = {(k["direction"], k["object_kind"]): k for k in document["kpis"]}
+    # ЖО-2024-0001: sent 03.01, closed as found 19.01 → 16 days; ЧУЙ-2024-009: 03.01 → returned 25.01 → 22 days
+    assert kpis[("KZ→KG", "livestock")] == {"direction": "KZ→KG", "object_kind": "livestock", "sent": 1, "found": 1,
+                                            "returned": 0, "withdrawn": 0, "open": 0, "resolution_rate": 1.0,
+                                            "median_days": 16.0, "p90_days": 16.0}
+    assert kpis[("KG→KZ", "phone")]["median_days"] == 22.0
+    assert kpis[("KG→KZ", "weapon")]["withdrawn"] == 1
+    assert sum(k["sent"] for k in document["kpis"]) == 7
