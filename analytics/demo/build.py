@@ -96,6 +96,7 @@ class DemoResult:
     results: list = field(default_factory=list)  # IngestResult per loaded file, in load order
     seconds_generate: float = 0.0
     seconds_load: float = 0.0
+    matches_proposed: int = 0
 
     @property
     def incident_rows(self) -> int:
@@ -350,6 +351,24 @@ def _write_exchange_month(writer: _Writer, swap: exchange.Exchange, month: date,
             writer.plain(chosen, writers.FINDS_HEADER, f"finds_{month:%Y-%m}.csv", "finds", exported_on)
 
 
+def propose_and_review(con, user: str) -> int:
+    """Run the real bulletin matching, then confirm the matches of bulletins already marked returned.
+
+    An analyst would have confirmed those (the object went back to its owner); the rest stay proposed so the
+    review list has work in it. Returns the number of proposed pairs.
+    """
+    from analytics import bulletins
+
+    proposed = bulletins.propose_matches(con)
+    returned = con.execute(
+        "SELECT m.bulletin_no, m.ref_kind, m.ref_id FROM matches m JOIN bulletins b USING (bulletin_no) "
+        "WHERE m.status = 'proposed' AND b.status = 'returned' ORDER BY 1, 2, 3"
+    ).fetchall()
+    for bulletin_no, ref_kind, ref_id in returned:
+        bulletins.decide_match(con, bulletin_no, ref_kind, ref_id, "confirmed", user)
+    return proposed
+
+
 def build_demo_db(db_path: Path | str, *, years: int = 3, seed: int = 7, end: date | None = None,
                   out_dir: Path | str | None = None, replace: bool = False, user: str = "demo",
                   progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -399,6 +418,7 @@ def build_demo_db(db_path: Path | str, *, years: int = 3, seed: int = 7, end: da
             if progress:
                 progress(f"{file.path.name}: {outcome.accepted} новых, {outcome.updated} обновлено, "
                          f"{outcome.rejected} отклонено" + (" (уже загружен)" if outcome.already_loaded else ""))
+        result.matches_proposed = propose_and_review(con, user)
         result.seconds_load = time.perf_counter() - started
         return result
     finally:

@@ -409,8 +409,10 @@ def generate_operations(rng: np.random.Generator, world: World, start: date, end
         Export columns (text) plus ``year`` (the file an operation is reported in).
     """
     names = dict(zip(world.district_keys, world.district_name, strict=True))
-    kz_keys = [k for k, o in zip(world.district_keys, world.district_oblast, strict=True) if o == "ZHA"]
-    kg_keys = [k for k, o in zip(world.district_keys, world.district_oblast, strict=True) if o != "ZHA"]
+    # «Таласский район» exists on both sides: a two-sided list could not say which one is meant.
+    ambiguous = {"TALAS_KZ", "TALAS_KG"}
+    kz_keys = [k for k, o in zip(world.district_keys, world.district_oblast, strict=True) if o == "ZHA" and k not in ambiguous]
+    kg_keys = [k for k, o in zip(world.district_keys, world.district_oblast, strict=True) if o != "ZHA" and k not in ambiguous]
     ops = []
     q_start = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
     while q_start <= end:
