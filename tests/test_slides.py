@@ -359,3 +359,15 @@ def test_border_slide_accounts_for_every_geocoded_incident(con):
                            [options.period_start, options.as_of]).fetchone()[0]
     assert sum(sum(trace.y) for trace in spec.figure.data) == geocoded > 0
     assert spec.bullets and spec.bullets[0]["en"].endswith("of the border (24 of 24)")
+
+
+def test_hotspot_slide_maps_every_geocoded_incident_offline(con):
+    slides_fixture.fill(con)
+    options = DeckOptions(as_of=slides_fixture.AS_OF)
+    spec = content.hotspot_slide(con, options)
+    geocoded = con.execute("SELECT count(*) FROM incidents WHERE geo_ok AND registered_on BETWEEN ? AND ?",
+                           [options.period_start, options.as_of]).fetchone()[0]
+    assert spec.figure.layout.map.style == "white-bg"  # no tiles: the image renders without internet
+    cells = [trace for trace in spec.figure.data if trace.type == "choroplethmap"]
+    assert sum(sum(trace.z) for trace in cells) == geocoded  # no significant cell here: the count layer
+    assert spec.note["en"].endswith(f"geocoded incidents: {geocoded}.")

@@ -32,6 +32,7 @@ Text = dict[str, str]
 FULL_CHART = (920, 400)
 HALF_CHART = (560, 470)
 WIDE_CHART = (640, 440)  # beside a column of findings
+MAP_CHART = (1000, 430)
 
 TEXT: dict[str, dict[str, str]] = {
     "ru": {
@@ -76,6 +77,10 @@ TEXT: dict[str, dict[str, str]] = {
         "bulletin_direction": "Направление обмена",
         "no_operations": "Совместных операций за период не было.",
         "op_count": "Операций",
+        "hotspot_note": "Getis-Ord Gi* по ячейкам H3 с поправкой FDR; значимых очагов: {cells}; "
+                        "происшествий с координатами: {points}.",
+        "hotspot_none": "Значимых очагов (Gi*, FDR) нет; цвет — число происшествий в ячейке H3; "
+                        "происшествий с координатами: {points}.",
         "border_note": "Пояса: 0–5, 5–15, 15–30 и более 30 км до линии границы; только происшествия с координатами.",
         "op_measure": "Результат",
         "op_total": "Всего",
@@ -131,6 +136,10 @@ TEXT: dict[str, dict[str, str]] = {
         "bulletin_direction": "Exchange direction",
         "no_operations": "No joint operations in the period.",
         "op_count": "Operations",
+        "hotspot_note": "Getis-Ord Gi* on H3 cells with FDR correction; significant hot cells: {cells}; "
+                        "geocoded incidents: {points}.",
+        "hotspot_none": "No significant hotspots (Gi*, FDR); colour shows incidents per H3 cell; "
+                        "geocoded incidents: {points}.",
         "border_note": "Bands: 0–5, 5–15, 15–30 and over 30 km from the border line; geocoded incidents only.",
         "op_measure": "Result",
         "op_total": "Total",
@@ -568,8 +577,23 @@ def trend_slides(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> list[S
 
 
 def hotspot_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:
-    """Hotspot map of the border area for the period."""
-    raise ModuleNotFoundError("analytics.hotspots", name="analytics.hotspots")
+    """Hotspot map of the border area: Getis-Ord Gi* classes of H3 cells over both sides' geocoded offences
+    of the period (the Hotspots page's analysis and map), with crossing points and district seats."""
+    from analytics import hotspots
+
+    lang = options.body_lang
+    result = hotspots.analyse_hotspots(con, options.filters())
+    classes = result.cells["class"].astype("string") if not result.cells.empty else pd.Series(dtype="string")
+    hot = int(classes.str.startswith("hot").sum())
+    significant = hot + int(classes.str.startswith("cold").sum())
+    # With nothing significant a map of grey cells says nothing: show the counts instead, and say so.
+    layer = "gi" if significant else "count"
+    figure = hotspots.hotspot_map(result.cells, lang, layer=layer, crossings=hotspots.crossings(con),
+                                  settlements=hotspots.settlements(con))
+    note = label("hotspot_note", cells=hot, points=len(result.points)) if significant else \
+        label("hotspot_none", points=len(result.points))
+    return SlideSpec(key="hotspots", title=label("hotspots"), subtitle=both(lambda lg: period_text(options, lg)),
+                     figure=figure, figure_size=MAP_CHART, note=note)
 
 
 def border_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideSpec:
