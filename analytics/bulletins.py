@@ -34,7 +34,7 @@ from plotly.subplots import make_subplots
 from analytics import audit
 from analytics.db import load_sql
 from analytics.errors import ShekaraError
-from analytics.i18n import pick
+from analytics.i18n import format_date, pick
 from analytics.identifiers import (
     extract_identifiers,
     normalise_bulletin_no,
@@ -68,6 +68,18 @@ TEXT = {
         "open": "В розыске", "bulletins": "Ориентировок", "age_days": "Дней в розыске",
         "kpi_title": "Судьба ориентировок по направлениям", "ageing_title": "Возраст открытых ориентировок, дней",
         "0-30": "0–30", "31-90": "31–90", "91-365": "91–365", ">365": "более 365",
+        "found_by": "найдено стороной {side} {date}", "key": "ключ", "verified": "подтверждён по",
+        "bulletin_no": "номер ориентировки", "vin": "VIN", "imei": "IMEI", "plate": "госномер",
+        "serial": "серийный номер", "tag": "бирка/тавро",
+        "col_bulletin_no": "Ориентировка", "col_direction": "Направление", "col_initiator_side": "Инициатор",
+        "col_object_kind": "Объект", "col_sent_on": "Направлена", "col_unit": "Подразделение",
+        "col_make_model": "Марка, модель", "col_identifier": "Идентификатор", "col_age_days": "Дней в розыске",
+        "col_age_bucket": "Возраст", "col_record": "Запись", "col_id": "Номер", "col_side": "Сторона",
+        "col_on_date": "Дата", "col_status": "Статус / результат", "col_bulletin": "Номер ориентировки",
+        "col_month": "Месяц направления", "col_sent": "Направлено", "col_found": "Обнаружено",
+        "col_returned": "Возвращено", "col_withdrawn": "Снято", "col_open": "В розыске",
+        "col_resolution_rate": "Доля обнаруженных", "col_median_days": "Медиана дней",
+        "col_p90_days": "90-й процентиль дней", "bulletin": "ориентировка", "find": "находка",
     },
     "en": {
         "KZ→KG": "KZ→KG: Kazakhstan's bulletins, searched in Kyrgyzstan",
@@ -78,6 +90,17 @@ TEXT = {
         "open": "Still wanted", "bulletins": "Bulletins", "age_days": "Days wanted",
         "kpi_title": "What became of the bulletins, by direction", "ageing_title": "Age of open bulletins, days",
         "0-30": "0–30", "31-90": "31–90", "91-365": "91–365", ">365": "over 365",
+        "found_by": "found by {side} on {date}", "key": "key", "verified": "verified by",
+        "bulletin_no": "bulletin number", "vin": "VIN", "imei": "IMEI", "plate": "plate",
+        "serial": "serial number", "tag": "ear tag/brand",
+        "col_bulletin_no": "Bulletin", "col_direction": "Direction", "col_initiator_side": "Initiator",
+        "col_object_kind": "Object", "col_sent_on": "Sent", "col_unit": "Unit", "col_make_model": "Make, model",
+        "col_identifier": "Identifier", "col_age_days": "Days wanted", "col_age_bucket": "Age",
+        "col_record": "Record", "col_id": "Number", "col_side": "Side", "col_on_date": "Date",
+        "col_status": "Status / result", "col_bulletin": "Bulletin number", "col_month": "Month sent",
+        "col_sent": "Sent", "col_found": "Found", "col_returned": "Returned", "col_withdrawn": "Withdrawn",
+        "col_open": "Still wanted", "col_resolution_rate": "Share found", "col_median_days": "Median days",
+        "col_p90_days": "90th percentile days", "bulletin": "bulletin", "find": "find",
     },
 }
 
@@ -197,13 +220,21 @@ def propose_matches(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) 
     """
     scan_incident_identifiers(con)
     con.execute(load_sql("bulletins/prune"))
-    with _key_frames_registered(con):
-        row = con.execute(
-            "INSERT INTO matches (bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by) "
-            + load_sql("bulletins/candidates"),
-            _match_params(same_side),
-        ).fetchone()
-    return int(row[0]) if row else 0
+    for attempt in (1, 2):
+        try:
+            with _key_frames_registered(con):
+                row = con.execute(
+                    "INSERT INTO matches (bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by) "
+                    + load_sql("bulletins/candidates"),
+                    _match_params(same_side),
+                ).fetchone()
+            return int(row[0]) if row else 0
+        except (duckdb.ConstraintException, duckdb.TransactionException):
+            # Another session (two pages open after an upload) inserted the same pairs first: the second
+            # attempt sees them in `matches` and adds only what is still new.
+            if attempt == 2:
+                raise
+    return 0
 
 
 def decide_match(con: duckdb.DuckDBPyConnection, bulletin_no: str, ref_kind: str, ref_id: str,
@@ -254,6 +285,43 @@ def list_matches(con: duckdb.DuckDBPyConnection, status: str | None = None) -> p
         One row per match (columns of ``sql/bulletins/review.sql``); proposed ones first.
     """
     return con.execute(load_sql("bulletins/review"), {"status": status}).df()
+
+
+def review_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever a match is proposed or decided: the cache key part of review lists."""
+    row = con.execute("SELECT count(*), count(*) FILTER (WHERE status = 'proposed'), max(decided_at) "
+                      "FROM matches").fetchone()
+    return "|".join(str(v) for v in row) if row else ""
+
+
+def match_card_text(match: dict, lang: str = "ru") -> str:
+    """Markdown of one match for the review list: the bulletin, the find, the key (and what verified it).
+
+    Parameters
+    ----------
+    match : one record of :func:`list_matches`.
+    lang : 'ru' or 'en'.
+
+    Returns
+    -------
+    str
+        Three lines of Markdown (identifiers in code spans).
+    """
+    found_on = match.get("found_on")
+    day = found_on.date() if isinstance(found_on, pd.Timestamp) and not pd.isna(found_on) else None
+    found = pick(TEXT, "found_by", lang).format(side=match.get("found_by_side") or "—", date=format_date(day, lang))
+
+    def text(value: object) -> str:
+        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+    verified = text(match.get("verified_by"))
+    verified_part = f" · {pick(TEXT, 'verified', lang)} {pick(TEXT, verified, lang)}" if verified else ""
+    found_id = text(match.get("found_identifier")) or text(match.get("bulletin_ref"))
+    return (f"**{match['bulletin_no']}** · {text(match.get('initiator_side'))} · "
+            f"{pick(TEXT, text(match.get('object_kind')) or 'other', lang)} · `{text(match.get('bulletin_identifier'))}`"
+            f"  \n↔ {found} · {text(match.get('place'))} · `{found_id}`"
+            f"  \n{pick(TEXT, 'key', lang)}: {pick(TEXT, match['match_key'], lang)} = `{text(match.get('key_value'))}`"
+            f"{verified_part}")
 
 
 # ---------------------------------------------------------------- lifecycle KPIs
@@ -331,6 +399,57 @@ def ageing_summary(open_list: pd.DataFrame) -> pd.DataFrame:
         set(open_list["direction"]) - set(DIRECTIONS))
     index = pd.MultiIndex.from_product([directions, AGE_BUCKETS], names=["direction", "age_bucket"])
     return counts.reindex(index, fill_value=0).rename("open").astype("int64").reset_index()
+
+
+def bulletin_overview(con: duckdb.DuckDBPyConnection, as_of: date, start: date | None = None,
+                      end: date | None = None) -> dict[str, pd.DataFrame]:
+    """Everything the Bulletins page and slide show, for bulletins sent in [start, end], states at ``as_of``.
+
+    Parameters
+    ----------
+    con : open database connection.
+    as_of : the date the states and ages are taken at.
+    start, end : sent_on range (None = unbounded).
+
+    Returns
+    -------
+    dict
+        ``kpis`` (per direction and kind, plus 'all'), ``monthly`` (cohorts by month sent), ``open``
+        (:func:`open_bulletins`, all open bulletins whenever sent), ``ageing`` (:func:`ageing_summary`),
+        ``review`` (proposed matches, :func:`list_matches`).
+    """
+    open_list = open_bulletins(con, as_of)
+    return {
+        "kpis": bulletin_kpis(con, as_of, start=start, end=end),
+        "monthly": bulletin_kpis(con, as_of, start=start, end=end, monthly=True),
+        "open": open_list,
+        "ageing": ageing_summary(open_list),
+        "review": list_matches(con, "proposed"),
+    }
+
+
+def display_frame(frame: pd.DataFrame, lang: str = "ru") -> pd.DataFrame:
+    """A frame of this module as people read it: columns, object kinds, age buckets and records in ``lang``.
+
+    Parameters
+    ----------
+    frame : a frame of :func:`open_bulletins`, :func:`bulletin_kpis` or :func:`search_identifier`.
+    lang : 'ru' or 'en'.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows; coded values translated, column names labelled (unknown columns kept as they are).
+    """
+    out = frame.copy()
+    for column in ("object_kind", "age_bucket", "record"):
+        if column in out:
+            out[column] = [pick(TEXT, str(v), lang) for v in out[column]]
+    for column in ("sent_on", "on_date", "month"):
+        if column in out:
+            out[column] = pd.to_datetime(out[column]).dt.date
+    return out.rename(columns={c: pick(TEXT, f"col_{c}", lang) for c in out.columns
+                               if f"col_{c}" in TEXT["ru"]})
 
 
 # ---------------------------------------------------------------- search

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 
 from analytics.charts import MUTED_COLOR, side_color
 from analytics.db import load_sql
-from analytics.i18n import format_date, pick
+from analytics.i18n import format_date, format_int, pick
 
 MEASURES = ("detained", "cases_opened", "drugs_seized_g", "weapons_seized", "ammunition_seized",
             "livestock_returned", "vehicles_returned", "phones_returned", "online_resources_blocked",
@@ -42,6 +42,8 @@ TEXT = {
         "minors": "Несовершеннолетние", "other": "Прочее",
         "totals_title": "Результаты совместных операций", "timeline_title": "Сроки совместных операций",
         "map_title": "Районы проведения операций", "operations": "операций", "value": "Значение",
+        "code": "Код", "name": "Название", "direction": "Направление", "started_on": "Начало",
+        "ended_on": "Окончание", "participants": "Участники", "districts": "Районы", "note": "Примечание",
     },
     "en": {
         "detained": "Persons detained", "cases_opened": "Cases opened", "drugs_seized_g": "Drugs seized, g",
@@ -54,6 +56,8 @@ TEXT = {
         "minors": "Minors", "other": "Other",
         "totals_title": "Results of joint operations", "timeline_title": "Joint operations over time",
         "map_title": "Districts of joint operations", "operations": "operations", "value": "Value",
+        "code": "Code", "name": "Name", "direction": "Direction", "started_on": "Start", "ended_on": "End",
+        "participants": "Participants", "districts": "Districts", "note": "Note",
     },
 }
 
@@ -127,6 +131,42 @@ def operation_districts(con: duckdb.DuckDBPyConnection, start: date | None = Non
         district, side, oblast, name_ru, name_en, lat, lon (district seat), operations (count), codes.
     """
     return con.execute(load_sql("operations/districts"), {"start": start, "end": end, "direction": direction}).df()
+
+
+def format_measure(measure: str, value: object, lang: str = "ru") -> str:
+    """A result as shown on a tile: ``—`` when missing, grouped integers, grams with a decimal comma in ru."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    if measure == "drugs_seized_g":
+        text = f"{number:,.1f}".rstrip("0").rstrip(".")
+        return text.replace(",", "\u202f").replace(".", ",") if lang != "en" else text
+    return format_int(number, lang)
+
+
+def board_display(board: pd.DataFrame, lang: str = "ru", district_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The board as people read it: labelled columns, direction names, district names, missing left blank.
+
+    Parameters
+    ----------
+    board : the frame of :func:`operations_board`.
+    lang : 'ru' or 'en'.
+    district_names : ``{district key: name}`` (``reference.label``); keys are shown when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per operation; columns in ``lang``.
+    """
+    names = district_names or {}
+    frame = board[["code", "name", "direction", "started_on", "ended_on", "participants", "districts", *MEASURES,
+                   "note"]].copy()
+    frame["direction"] = [pick(TEXT, str(d), lang) for d in frame["direction"]]
+    frame["districts"] = [", ".join(names.get(str(k), str(k)) for k in keys) if keys is not None else ""
+                          for keys in frame["districts"]]
+    for column in ("started_on", "ended_on"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame.rename(columns={c: pick(TEXT, c, lang) for c in frame.columns})
 
 
 # ---------------------------------------------------------------- charts

@@ -13,6 +13,7 @@ import pytest
 from analytics.operations import (
     BOARD_COLUMNS,
     MEASURES,
+    format_measure,
     operation_districts,
     operation_totals,
     operations_board,
@@ -154,3 +155,12 @@ def test_cli_operations_errors(tmp_path):
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
     assert "не найден" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("measure", "value", "lang", "text"), [
+    ("drugs_seized_g", 1840.5, "ru", "1\u202f840,5"), ("drugs_seized_g", 1840.5, "en", "1,840.5"),
+    ("drugs_seized_g", 50.0, "ru", "50"), ("detained", 3150.0, "ru", "3\u202f150"), ("detained", float("nan"), "en", "—"),
+    ("weapons_seized", None, "ru", "—"),
+])
+def test_format_measure(measure, value, lang, text):
+    assert format_measure(measure, value, lang) == text
