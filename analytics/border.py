@@ -1,0 +1,217 @@
+"""Border corridor: how much happens how close to the KZ–KG border, per side, category, district and month.
+
+Bands are closed on the right: ``0–5`` is ``border_km ≤ 5``, ``5–15`` is ``5 < border_km ≤ 15``, ``15–30`` is
+``15 < border_km ≤ 30``, ``>30`` beyond. Every geocoded incident has a ``border_km`` (filled at ingest by
+:func:`analytics.geo.annotate_points`), so the bands account for every geocoded incident in the filter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import db, reference
+from analytics.filters import Filters, where_clause
+from analytics.i18n import category_label, format_int, pick
+
+BAND_EDGES = (5.0, 15.0, 30.0)
+BAND_LABELS = ("0-5", "5-15", "15-30", ">30")
+SIDES = ("KZ", "KG")
+SIDE_COLOURS = {"KZ": "#1f77b4", "KG": "#d62728"}
+MIN_SENTENCE_COUNT = 10
+TABLE_COLUMNS: dict[str, Any] = {"side": object, "category": object, "district": object, "month": "datetime64[s]",
+                 "band": np.int64, "band_km": object, "count": np.int64}
+
+# Category phrases in the genitive plural for "62 % краж скота ...".
+GENITIVE_RU = {
+    "extremism_terrorism": "преступлений экстремистского и террористического характера",
+    "vehicle_theft": "краж и угонов автотранспорта",
+    "phone_theft": "краж сотовых телефонов",
+    "weapons": "преступлений в сфере оборота оружия",
+    "livestock_theft": "краж скота",
+    "drugs": "преступлений, связанных с наркотиками",
+    "smuggling": "фактов контрабанды",
+    "illegal_border_crossing": "незаконных пересечений границы",
+    "other_theft": "прочих краж",
+    "other": "прочих преступлений",
+}
+PLURAL_EN = {
+    "extremism_terrorism": "extremism and terrorism offences",
+    "vehicle_theft": "vehicle thefts",
+    "phone_theft": "mobile phone thefts",
+    "weapons": "weapons offences",
+    "livestock_theft": "livestock thefts",
+    "drugs": "drug offences",
+    "smuggling": "smuggling cases",
+    "illegal_border_crossing": "illegal border crossings",
+    "other_theft": "other thefts",
+    "other": "other offences",
+}
+TEXT = {
+    "ru": {"sentence": "{pct} % {what} {where} — в пределах {km} км от границы ({n} из {total})",
+           "band": "Расстояние до границы, км", "count": "Происшествий", "share": "Доля",
+           "title": "Происшествия по удалённости от границы", "all_districts": "на обеих сторонах"},
+    "en": {"sentence": "{pct}% of {what} {where} are within {km} km of the border ({n} of {total})",
+           "band": "Distance to the border, km", "count": "Incidents", "share": "Share",
+           "title": "Incidents by distance to the border", "all_districts": "on both sides"},
+}
+
+
+def assign_band(border_km: np.ndarray) -> np.ndarray:
+    """Band index 0..3 of each distance (closed on the right); -1 for NaN.
+
+    Parameters
+    ----------
+    border_km : distances in km.
+
+    Returns
+    -------
+    numpy.ndarray of int64.
+    """
+    km = np.asarray(border_km, dtype=np.float64)
+    band = np.searchsorted(np.asarray(BAND_EDGES), km, side="left").astype(np.int64)
+    band[~np.isfinite(km)] = -1
+    return band
+
+
+def band_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Geocoded incidents in the filter counted by side, category, district, month and band.
+
+    Returns
+    -------
+    pandas.DataFrame with ``side, category, district, month, band, band_km, count``.
+    """
+    where, params = where_clause(filters)
+    frame = con.execute(db.load_sql("hotspots/border_bands") + where + " GROUP BY ALL ORDER BY ALL",
+                        [*BAND_EDGES, *params]).df()
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in TABLE_COLUMNS.items()})
+    frame["band"] = frame["band"].astype(np.int64)
+    frame["band_km"] = np.asarray(BAND_LABELS, dtype=object)[frame["band"].to_numpy()]
+    frame["count"] = frame["count"].astype(np.int64)
+    return frame[list(TABLE_COLUMNS)]
+
+
+def band_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts per side and band, every side × band present (zeros included), with the share of the side.
+
+    Parameters
+    ----------
+    table : :func:`band_table` output (or any frame with ``side, band, count``).
+
+    Returns
+    -------
+    pandas.DataFrame with ``side, band, band_km, count, share`` (share of the side's geocoded incidents; NaN
+    when the side has none).
+    """
+    index = pd.MultiIndex.from_product([SIDES, range(len(BAND_LABELS))], names=["side", "band"])
+    counts = (table.groupby(["side", "band"])["count"].sum() if not table.empty
+              else pd.Series(dtype=np.int64)).reindex(index, fill_value=0).astype(np.int64)
+    out = counts.rename("count").reset_index()
+    out["band_km"] = np.asarray(BAND_LABELS, dtype=object)[out["band"].to_numpy()]
+    totals = out.groupby("side")["count"].transform("sum")
+    out["share"] = np.where(totals > 0, out["count"] / totals.where(totals > 0, 1), np.nan)
+    return out[["side", "band", "band_km", "count", "share"]]
+
+
+def band_shares(table: pd.DataFrame, by: tuple[str, ...] = ("side", "category")) -> pd.DataFrame:
+    """Share of each band within groups (e.g. side × category, or side × month for the trend).
+
+    Returns
+    -------
+    pandas.DataFrame with the ``by`` columns, ``band, band_km, count, total, share``.
+    """
+    keys = [*by, "band"]
+    if table.empty:
+        return pd.DataFrame({**{c: pd.Series([], dtype=object) for c in by}, "band": pd.Series([], dtype=np.int64),
+                             "band_km": pd.Series([], dtype=object), "count": pd.Series([], dtype=np.int64),
+                             "total": pd.Series([], dtype=np.int64), "share": pd.Series([], dtype=np.float64)})
+    grouped = table.groupby(keys, as_index=False)["count"].sum()
+    grouped["total"] = grouped.groupby(list(by))["count"].transform("sum").astype(np.int64)
+    grouped["share"] = grouped["count"] / grouped["total"]
+    grouped["band_km"] = np.asarray(BAND_LABELS, dtype=object)[grouped["band"].to_numpy()]
+    return pd.DataFrame(grouped[[*by, "band", "band_km", "count", "total", "share"]])
+
+
+def _district_in(name: str) -> str:
+    """«Кордайский район» → «в Кордайском районе»; «г. Тараз» → «в г. Тараз»."""
+    if name.endswith("ский район"):
+        return "в " + name[: -len("ский район")] + "ском районе"
+    if name.endswith("район"):
+        return "в районе «" + name[: -len("район")].strip() + "»"
+    return "в " + name
+
+
+def border_sentences(table: pd.DataFrame, district_names: dict[str, dict[str, str]], lang: str = "ru",
+                     km_band: int = 0, top: int = 3, min_count: int = MIN_SENTENCE_COUNT) -> list[str]:
+    """Plain-words findings such as «62 % краж скота в Кордайском районе — в пределах 5 км от границы».
+
+    Parameters
+    ----------
+    table : :func:`band_table` output.
+    district_names : ``{"ru": {key: name}, "en": {key: name}}``.
+    lang : ``ru`` / ``en``.
+    km_band : the band up to which "within" counts (0 → within 5 km).
+    top : how many sentences (highest shares first, ties by count).
+    min_count : district × category groups smaller than this are not worth a sentence.
+
+    Returns
+    -------
+    list of str.
+    """
+    if table.empty:
+        return []
+    frame = table.dropna(subset=["district"])
+    grouped = (frame.assign(near=frame["count"].where(frame["band"] <= km_band, 0))
+               .groupby(["district", "category"], as_index=False)[["near", "count"]].sum()
+               .rename(columns={"count": "total"}))
+    grouped = grouped[(grouped["total"] >= min_count) & (grouped["near"] > 0)]
+    if grouped.empty:
+        return []
+    grouped["share"] = grouped["near"] / grouped["total"]
+    grouped = grouped.sort_values(["share", "total", "district", "category"], ascending=[False, False, True, True])
+    names = district_names.get("en" if lang == "en" else "ru", {})
+    sentences = []
+    for district_key, category, near, total, share in grouped.head(top)[
+            ["district", "category", "near", "total", "share"]].itertuples(index=False, name=None):
+        district = str(names.get(str(district_key), district_key))
+        what = (PLURAL_EN if lang == "en" else GENITIVE_RU).get(str(category), category_label(str(category), lang))
+        where = f"in {district}" if lang == "en" else _district_in(district)
+        sentences.append(pick(TEXT, "sentence", lang).format(
+            pct=round(100 * float(share)), what=what, where=where, km=int(BAND_EDGES[km_band]),
+            n=format_int(int(near), lang), total=format_int(int(total), lang)))
+    return sentences
+
+
+def district_names(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """``{"ru": {district: name_ru}, "en": {district: name_en}}`` from the reference table."""
+    ref = reference.districts(con)
+    return {lang: reference.label(ref, "district", lang) for lang in ("ru", "en")}
+
+
+def border_band_chart(df: pd.DataFrame, lang: str = "ru") -> go.Figure:
+    """Grouped bars: incidents per distance band, one colour per side, share of the side on each bar.
+
+    Parameters
+    ----------
+    df : :func:`band_counts` output.
+    lang : ``ru`` / ``en``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    fig = go.Figure()
+    for side in SIDES:
+        part = df[df["side"] == side] if not df.empty else df
+        shares = [("" if pd.isna(s) else f"{100 * s:.0f}%") for s in part.get("share", [])]
+        fig.add_bar(x=list(part.get("band_km", [])), y=list(part.get("count", [])), name=side,
+                    marker_color=SIDE_COLOURS[side], text=shares, textposition="outside")
+    fig.update_layout(barmode="group", title=pick(TEXT, "title", lang), xaxis_title=pick(TEXT, "band", lang),
+                      yaxis_title=pick(TEXT, "count", lang), legend_title_text="", margin=dict(t=50, b=40),
+                      xaxis=dict(categoryorder="array", categoryarray=list(BAND_LABELS)))
+    return fig

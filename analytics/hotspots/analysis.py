@@ -1,0 +1,101 @@
+"""One call per page view: the cells with their statistics, the incidents of a clicked cell, the series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics import sharing
+from analytics.access import Viewer
+from analytics.filters import Filters
+from analytics.hotspots import data
+from analytics.hotspots.gistar import GI_COLUMNS, compute_gi_star
+from analytics.hotspots.nearrepeat import NEAR_REPEAT_CATEGORIES, linked_series
+
+CELL_COLUMNS = ["h3", "lat", "lon", "count", "gi_z", "p_norm", "p_sim", "p_fdr", "class"]
+INCIDENT_COLUMNS = ["side", "source_id", "registered_on", "category", "oblast", "district", "settlement", "lat",
+                    "lon", "border_km"]
+
+
+@dataclass(frozen=True)
+class HotspotResult:
+    """What the Hotspots page and the CLI show for one filter."""
+
+    res: int
+    points: pd.DataFrame = field(repr=False)
+    cells: pd.DataFrame = field(repr=False)
+
+
+def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int | None = None, k: int = 1,
+                     permutations: int = 999, seed: int = 0) -> HotspotResult:
+    """Geocoded incidents of both sides on one H3 grid, with Getis-Ord Gi* per cell.
+
+    Parameters
+    ----------
+    con : database.
+    filters : the selection (sides, period, categories …).
+    res : H3 resolution; ``None`` = by the extent of the incidents (``data.choose_resolution``).
+    k, permutations, seed : Gi* neighbourhood ring, Monte-Carlo draws and seed.
+
+    Returns
+    -------
+    HotspotResult with ``cells``: ``h3, lat, lon`` (cell centre), ``count, gi_z, p_norm, p_sim, p_fdr, class`` — every cell with incidents plus its neighbours; counts sum to the geocoded incidents.
+    """
+    points = data.load_points(con, filters)
+    resolution = res or data.choose_resolution(points["lat"].to_numpy(), points["lon"].to_numpy())
+    gi = compute_gi_star(data.count_cells(points, resolution), k=k, permutations=permutations, seed=seed)
+    lat, lon = data.cell_centres(gi["h3"].to_numpy(np.uint64))
+    cells = gi.assign(lat=lat, lon=lon)
+    if cells.empty:
+        cells = pd.DataFrame({c: pd.Series([], dtype=GI_COLUMNS.get(c, np.float64)) for c in CELL_COLUMNS})
+    return HotspotResult(res=resolution, points=points, cells=cells[CELL_COLUMNS])
+
+
+def cell_incidents(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, cell: int, res: int,
+                   viewer: Viewer) -> pd.DataFrame:
+    """Row-level incidents inside one H3 cell, redacted for the viewer (sharing policy).
+
+    Parameters
+    ----------
+    con : database (for the sharing policy).
+    points : ``HotspotResult.points``.
+    cell : the H3 cell (uint64 or int).
+    res : its resolution.
+    viewer : who asks.
+
+    Returns
+    -------
+    pandas.DataFrame with ``side, source_id, registered_on, category, oblast, district, settlement, lat, lon,
+    border_km``.
+    """
+    if points.empty:
+        return points.reindex(columns=INCIDENT_COLUMNS)
+    inside = data.cells_of(points, res) == np.uint64(cell)
+    rows = points.loc[inside, INCIDENT_COLUMNS].reset_index(drop=True)
+    return sharing.redact_incidents(con, rows, viewer)
+
+
+def near_repeat_points(points: pd.DataFrame) -> pd.DataFrame:
+    """The incidents the near-repeat analyses look at (livestock and vehicle theft)."""
+    if points.empty:
+        return points
+    return points[points["category"].isin(NEAR_REPEAT_CATEGORIES)].reset_index(drop=True)
+
+
+def border_series(points: pd.DataFrame) -> pd.DataFrame:
+    """Linked series of livestock and vehicle thefts (each category on its own), border-crossing first."""
+    frames = []
+    subset = near_repeat_points(points)
+    for category in NEAR_REPEAT_CATEGORIES:
+        part = subset[subset["category"] == category] if not subset.empty else subset
+        frames.append(linked_series(part))
+    non_empty = [f for f in frames if not f.empty]
+    if not non_empty:
+        return frames[0]
+    out = pd.concat(non_empty, ignore_index=True)
+    out = out.sort_values(["crosses_border", "size", "first_date"], ascending=[False, False, True])
+    out["series_id"] = np.arange(1, len(out) + 1, dtype=np.int64)
+    return out.reset_index(drop=True)

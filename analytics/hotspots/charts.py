@@ -1,0 +1,148 @@
+"""Offline maps: Plotly map traces on ``map_style="white-bg"`` with local GeoJSON layers (oblast polygons,
+the border line), never tiles. Every function returns a figure (page, slides, tests)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import geo
+from analytics.hotspots.data import cells_geojson
+from analytics.i18n import format_int, pick
+
+DEFAULT_CENTER = {"lat": 43.3, "lon": 73.2}
+DEFAULT_ZOOM = 5.6
+GI_COLOURS = {"hot_99": "#b2182b", "hot_95": "#ef8a62", "hot_90": "#fddbc7", "none": "#f0f0f0",
+              "cold_90": "#d1e5f0", "cold_95": "#67a9cf", "cold_99": "#2166ac"}
+EMERGING_COLOURS = {"new": "#fdae61", "intensifying": "#b2182b", "persistent": "#ef6548",
+                    "diminishing": "#74add1", "none": "#f0f0f0"}
+TEXT = {
+    "ru": {"count": "Происшествий", "gi_z": "Gi* z", "p_fdr": "p (FDR)", "class": "Класс",
+           "hot_99": "Очаг, 99 %", "hot_95": "Очаг, 95 %", "hot_90": "Очаг, 90 %", "none": "Не значимо",
+           "cold_90": "Холодная зона, 90 %", "cold_95": "Холодная зона, 95 %", "cold_99": "Холодная зона, 99 %",
+           "new": "Новый очаг", "intensifying": "Усиливающийся", "persistent": "Устойчивый",
+           "diminishing": "Затухающий", "density": "Плотность, на км²", "crossing": "Пункт пропуска",
+           "settlement": "Райцентр", "border": "Граница KZ–KG"},
+    "en": {"count": "Incidents", "gi_z": "Gi* z", "p_fdr": "p (FDR)", "class": "Class",
+           "hot_99": "Hot spot, 99%", "hot_95": "Hot spot, 95%", "hot_90": "Hot spot, 90%", "none": "Not significant",
+           "cold_90": "Cold spot, 90%", "cold_95": "Cold spot, 95%", "cold_99": "Cold spot, 99%",
+           "new": "New", "intensifying": "Intensifying", "persistent": "Persistent", "diminishing": "Diminishing",
+           "density": "Density, per km²", "crossing": "Border crossing", "settlement": "District seat",
+           "border": "KZ–KG border"},
+}
+
+
+def base_layers() -> list[dict]:
+    """Oblast polygons (study oblasts filled, neighbours outlined) and the border line, from local files."""
+    regions = geo.region_geojson()
+    study = {"type": "FeatureCollection",
+             "features": [f for f in regions["features"] if f["properties"]["role"] == "study"]}
+    border = {"type": "FeatureCollection",
+              "features": [f for f in geo.border_geojson()["features"] if f["id"] == "KZ-KG"]}
+    return [
+        {"sourcetype": "geojson", "source": study, "type": "fill", "color": "rgba(230,230,220,0.6)", "below": "traces"},
+        {"sourcetype": "geojson", "source": regions, "type": "line", "color": "#888888", "line": {"width": 1}},
+        {"sourcetype": "geojson", "source": border, "type": "line", "color": "#c0392b", "line": {"width": 3}},
+    ]
+
+
+def _view(lat: pd.Series | np.ndarray, lon: pd.Series | np.ndarray) -> tuple[dict[str, float], float]:
+    """Centre and zoom that show the points (the whole study area when there are none)."""
+    lat = np.asarray(lat, dtype=np.float64)
+    lon = np.asarray(lon, dtype=np.float64)
+    if lat.size == 0:
+        return DEFAULT_CENTER, DEFAULT_ZOOM
+    span = max(float(np.ptp(lat)) * 1.4, float(np.ptp(lon)), 0.05)
+    zoom = float(np.clip(np.log2(360.0 / span) - 0.8, 4.5, 12.0))
+    return {"lat": float((lat.min() + lat.max()) / 2), "lon": float((lon.min() + lon.max()) / 2)}, zoom
+
+
+def _finish(fig: go.Figure, lat: np.ndarray | pd.Series, lon: np.ndarray | pd.Series, height: int) -> go.Figure:
+    center, zoom = _view(lat, lon)
+    fig.update_layout(map={"style": "white-bg", "center": center, "zoom": zoom, "layers": base_layers()},
+                      margin={"l": 0, "r": 0, "t": 10, "b": 0}, height=height,
+                      legend={"orientation": "h", "y": 0.01, "x": 0.01, "bgcolor": "rgba(255,255,255,0.8)"})
+    return fig
+
+
+def add_reference_points(fig: go.Figure, lang: str, crossings: pd.DataFrame | None = None,
+                         settlements: pd.DataFrame | None = None) -> go.Figure:
+    """Crossing points (only those with real coordinates) and district seats as marker layers."""
+    if settlements is not None and not settlements.empty:
+        names = settlements["name_en" if lang == "en" else "seat_ru"]
+        fig.add_trace(go.Scattermap(lat=settlements["lat"], lon=settlements["lon"], mode="markers",
+                                    marker={"size": 6, "color": "#333333"}, name=pick(TEXT, "settlement", lang),
+                                    text=names, hoverinfo="text"))
+    if crossings is not None and not crossings.empty:
+        names = crossings["name_en" if lang == "en" else "name_ru"]
+        fig.add_trace(go.Scattermap(lat=crossings["lat"], lon=crossings["lon"], mode="markers",
+                                    marker={"size": 13, "color": "#000000", "symbol": "circle"},
+                                    name=pick(TEXT, "crossing", lang), text=names + " — " + crossings["source"],
+                                    hoverinfo="text"))
+    return fig
+
+
+def hotspot_map(cells_df: pd.DataFrame, lang: str = "ru", layer: str = "gi", height: int = 640,
+                crossings: pd.DataFrame | None = None, settlements: pd.DataFrame | None = None) -> go.Figure:
+    """H3 cells on the offline map, coloured by Gi* class (``layer="gi"``), count (``"count"``) or emerging
+    class (``"emerging"``; needs ``class`` from :func:`analytics.hotspots.emerging.emerging_hotspots`).
+
+    Parameters
+    ----------
+    cells_df : ``h3`` (uint64), ``lat, lon, count`` and, by layer, ``gi_z, p_fdr, class``.
+    lang : ``ru`` / ``en``.
+    layer : ``gi`` | ``count`` | ``emerging``.
+    height : pixels.
+    crossings, settlements : optional reference layers (see ``data.crossings`` / ``data.settlements``).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure; each cell trace carries the cell id (hex) as ``location`` and ``customdata``.
+    """
+    fig = go.Figure()
+    cells = cells_df[cells_df["count"] > 0] if layer == "count" and not cells_df.empty else cells_df
+    if not cells.empty:
+        ids = [f"{int(c):x}" for c in cells["h3"]]
+        geojson = cells_geojson(cells["h3"].to_numpy(np.uint64))
+        hover = [f"{pick(TEXT, 'count', lang)}: {format_int(n, lang)}" for n in cells["count"]]
+        if "gi_z" in cells:
+            hover = [f"{h}<br>Gi* z: {z:.2f}, p (FDR): {p:.3g}" for h, z, p in
+                     zip(hover, cells["gi_z"], cells["p_fdr"], strict=True)]
+        if layer == "count":
+            fig.add_trace(go.Choroplethmap(
+                geojson=geojson, locations=ids, z=cells["count"], customdata=ids, colorscale="YlOrRd",
+                marker={"opacity": 0.75, "line": {"width": 0.3, "color": "#999"}}, text=hover,
+                hoverinfo="text", colorbar={"title": {"text": pick(TEXT, "count", lang)}}, name=""))
+        else:
+            colours = GI_COLOURS if layer == "gi" else EMERGING_COLOURS
+            # One trace per class: a discrete legend a commander reads without a colour bar.
+            for name, colour in colours.items():
+                mask = (cells["class"] == name).to_numpy()
+                if not mask.any():
+                    continue
+                sub = [i for i, m in zip(ids, mask, strict=True) if m]
+                # Each trace gets only its own hexagons: the figure (and the page) stays small.
+                sub_geojson = {"type": "FeatureCollection",
+                               "features": [f for f, m in zip(geojson["features"], mask, strict=True) if m]}
+                fig.add_trace(go.Choroplethmap(
+                    geojson=sub_geojson, locations=sub, z=np.ones(len(sub)), customdata=sub,
+                    colorscale=[[0, colour], [1, colour]], showscale=False, name=pick(TEXT, name, lang),
+                    showlegend=True, marker={"opacity": 0.8 if name != "none" else 0.35,
+                                             "line": {"width": 0.3, "color": "#999"}},
+                    text=[h for h, m in zip(hover, mask, strict=True) if m], hoverinfo="text"))
+    add_reference_points(fig, lang, crossings, settlements)
+    return _finish(fig, cells_df.get("lat", np.empty(0)), cells_df.get("lon", np.empty(0)), height)
+
+
+def kde_map(grid: pd.DataFrame, lang: str = "ru", height: int = 640, crossings: pd.DataFrame | None = None,
+            settlements: pd.DataFrame | None = None) -> go.Figure:
+    """Kernel density surface (:func:`analytics.hotspots.kde.kernel_density`) as a density layer."""
+    fig = go.Figure()
+    if not grid.empty:
+        fig.add_trace(go.Densitymap(lat=grid["lat"], lon=grid["lon"], z=grid["density"], radius=14,
+                                    colorscale="YlOrRd", opacity=0.75, name="",
+                                    colorbar={"title": {"text": pick(TEXT, "density", lang)}},
+                                    hovertemplate="%{z:.3f}<extra></extra>"))
+    add_reference_points(fig, lang, crossings, settlements)
+    return _finish(fig, grid.get("lat", np.empty(0)), grid.get("lon", np.empty(0)), height)
