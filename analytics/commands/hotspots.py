@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="вывести JSON / print JSON")
 
 
-def _number(value: float) -> float | None:
+def _number(value: Any) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
@@ -47,22 +47,24 @@ def build_report(con: Any, filters: Filters, res: int | None = None, permutation
     """The JSON document of ``--json`` (see the module docstring)."""
     result = analyse_hotspots(con, filters, res=res, permutations=permutations)
     cells = result.cells[(result.cells["count"] > 0) | (result.cells["class"] != "none")]
-    cells = cells.rename(columns={"class": "cls"})  # "class" cannot be a namedtuple field
     bands = border.band_counts(border.band_table(con, filters))
     series = border_series(result.points)
+    cell_rows: list[dict[Any, Any]] = cells.to_dict(orient="records")
+    band_rows: list[dict[Any, Any]] = bands.to_dict(orient="records")
+    series_rows: list[dict[Any, Any]] = series.to_dict(orient="records")
     return {
         "res": result.res,
-        "cells": [{"h3": h3.int_to_str(int(row.h3)), "lat": round(float(row.lat), 6), "lon": round(float(row.lon), 6),
-                   "count": int(row.count), "gi_z": round(float(row.gi_z), 4), "p_fdr": _number(row.p_fdr),
-                   "class": str(row.cls)}
-                  for row in cells.itertuples(index=False)],
-        "border_bands": [{"side": r.side, "band_km": r.band_km, "count": int(r.count)}
-                         for r in bands.itertuples(index=False)],
-        "series": [{"series_id": int(r.series_id), "size": int(r.size), "kz": int(r.kz), "kg": int(r.kg),
-                    "crosses_border": bool(r.crosses_border), "first_date": pd.Timestamp(r.first_date).date().isoformat(),
-                    "last_date": pd.Timestamp(r.last_date).date().isoformat(), "categories": list(r.categories),
-                    "lat": round(float(r.lat), 6), "lon": round(float(r.lon), 6), "members": list(r.members)}
-                   for r in series.itertuples(index=False)],
+        "cells": [{"h3": h3.int_to_str(int(c["h3"])), "lat": round(float(c["lat"]), 6),
+                   "lon": round(float(c["lon"]), 6), "count": int(c["count"]), "gi_z": round(float(c["gi_z"]), 4),
+                   "p_fdr": _number(c["p_fdr"]), "class": str(c["class"])} for c in cell_rows],
+        "border_bands": [{"side": str(b["side"]), "band_km": str(b["band_km"]), "count": int(b["count"])}
+                         for b in band_rows],
+        "series": [{"series_id": int(r["series_id"]), "size": int(r["size"]), "kz": int(r["kz"]), "kg": int(r["kg"]),
+                    "crosses_border": bool(r["crosses_border"]),
+                    "first_date": pd.Timestamp(r["first_date"]).date().isoformat(),
+                    "last_date": pd.Timestamp(r["last_date"]).date().isoformat(),
+                    "categories": list(r["categories"]), "lat": round(float(r["lat"]), 6),
+                    "lon": round(float(r["lon"]), 6), "members": list(r["members"])} for r in series_rows],
     }
 
 
