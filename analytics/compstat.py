@@ -33,6 +33,7 @@ import pandas as pd
 from analytics import coverage, db, reference
 from analytics.errors import ShekaraError
 from analytics.filters import Filters, where_clause
+from analytics.i18n import category_label, pick
 
 WINDOWS = ("wtd", "28d", "ytd")
 DIRECTIONS = ("extremism", "stolen_property", "livestock", "smuggling_drugs", "minors")
@@ -139,10 +140,11 @@ def per_100k(count: float, population: float | None) -> float | None:
 
 
 def default_as_of(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> date | None:
-    """End of the selected period when set, else the last registration date in the database."""
-    if filters is not None and filters.end is not None:
+    """End of the selected period when set, else the last registration date; ``None`` when there is no data."""
+    last = reference.date_bounds(con)[1]
+    if last is not None and filters is not None and filters.end is not None:
         return filters.end
-    return reference.date_bounds(con)[1]
+    return last
 
 
 # --------------------------------------------------------------------------- pre-aggregate
@@ -230,7 +232,7 @@ def _fill(template: str, **fragments: str) -> str:
     return sql
 
 
-def _count_rows(con: duckdb.DuckDBPyConnection, ranges: Sequence[tuple[date, date]], dims: Sequence[str],
+def count_rows(con: duckdb.DuckDBPyConnection, ranges: Sequence[tuple[date, date]], dims: Sequence[str],
                 filters: Filters | None, use_aggregates: bool = True) -> list[tuple[Any, ...]]:
     """Rows ``(*dims, count_range_0, count_range_1, ...)`` — the engine behind :func:`count_by`."""
     unknown = [d for d in dims if d not in DIMENSIONS]
@@ -286,7 +288,8 @@ def _count_rows(con: duckdb.DuckDBPyConnection, ranges: Sequence[tuple[date, dat
     return [row for row in rows if any(row[len(dims):])] if dims else rows
 
 
-def _dim_dtype(dim: str) -> Any:
+def dimension_dtype(dim: str) -> Any:
+    """pandas dtype of a :data:`DIMENSIONS` column in result frames."""
     if dim in ("month", "week"):
         return "datetime64[us]"
     if dim in ("online", "minor_involved", "foreign_national"):
@@ -316,10 +319,10 @@ def count_by(con: duckdb.DuckDBPyConnection, ranges: Mapping[str, tuple[date, da
         ``dims`` columns plus one int64 column per range name; only groups with a non-zero count appear.
     """
     names = list(ranges)
-    rows = _count_rows(con, list(ranges.values()), dims, filters, use_aggregates)
+    rows = count_rows(con, list(ranges.values()), dims, filters, use_aggregates)
     columns = [*dims, *names]
     data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
-    dtypes = {**{d: _dim_dtype(d) for d in dims}, **{name: "int64" for name in names}}
+    dtypes = {**{d: dimension_dtype(d) for d in dims}, **{name: "int64" for name in names}}
     return pd.DataFrame({name: pd.Series(data[name], dtype=dtypes[name]) for name in columns})
 
 
@@ -341,6 +344,18 @@ class Scope:
         return [oblast for s, oblast in self.units if s == side]
 
 
+def latest_populations(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], float]:
+    """``{(level, key): population}`` of the latest year per key (levels ``oblast``, ``district``)."""
+    latest: dict[tuple[str, str], tuple[int, float]] = {}
+    for level, key, year, population in con.execute(db.load_sql("compstat/populations")).fetchall():
+        if population is None:
+            continue
+        entry = (str(level), str(key))
+        if entry not in latest or int(year) > latest[entry][0]:
+            latest[entry] = (int(year), float(population))
+    return {entry: value for entry, (_, value) in latest.items()}
+
+
 def selection_scope(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> Scope:
     """Sides, oblasts and population bases the filters select (KZ first).
 
@@ -358,8 +373,7 @@ def selection_scope(con: duckdb.DuckDBPyConnection, filters: Filters | None = No
     """
     flt = filters or Filters()
     units = coverage.expected_units(con, flt)
-    pops = {(str(level), str(key)): float(value) for level, key, value in
-            con.execute(db.load_sql("compstat/populations")).fetchall()}
+    pops = latest_populations(con)
     oblast_population: dict[str, float] = {}
     if flt.districts:
         for _side, oblast, district, *_ in con.execute(db.load_sql("compstat/districts"), {
@@ -386,7 +400,8 @@ def _resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: date | None, filters: 
     return as_of if as_of is not None else default_as_of(con, filters)
 
 
-def _categories(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> list[tuple[str, str]]:
+def category_directions(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> list[tuple[str, str]]:
+    """``[(category, direction)]`` in reference order, restricted to the filters' categories."""
     rows = [(str(c), str(d)) for c, d in con.execute(db.load_sql("compstat/categories")).fetchall()]
     if filters is not None and filters.categories:
         rows = [(c, d) for c, d in rows if c in filters.categories]
@@ -444,12 +459,12 @@ def compstat_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
     """
     as_of = _resolve_as_of(con, as_of, filters)
     scope = selection_scope(con, filters)
-    categories = [c for c, _ in _categories(con, filters)]
+    categories = [c for c, _ in category_directions(con, filters)]
     if as_of is None or not scope.units or not categories:
         return _compstat_frame({"side": [], "category": []}, [], [], [], [])
     windows = compstat_windows(as_of)
     counts = {(row[0], row[1]): row[2:] for row in
-              _count_rows(con, _window_ranges(windows), ("side", "category"), filters)}
+              count_rows(con, _window_ranges(windows), ("side", "category"), filters)}
     complete = _side_completeness(con, scope, windows, filters)
     keys: dict[str, list[str]] = {"side": [], "category": []}
     pairs, rates, flags, names = [], [], [], []
@@ -487,14 +502,14 @@ def direction_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
     """
     as_of = _resolve_as_of(con, as_of, filters)
     scope = selection_scope(con, filters)
-    direction_of = dict(_categories(con, None))
+    direction_of = dict(category_directions(con, None))
     windows = compstat_windows(as_of) if as_of is not None else []
     width = 2 * len(windows)
     totals: dict[tuple[str, str], list[int]] = {}
     online: dict[tuple[str, str], list[int]] = {}
     drugs_online: dict[str, list[int]] = {}
     for side, category, is_online, is_minor, *values in (
-            _count_rows(con, _window_ranges(windows), ("side", "category", "online", "minor_involved"), filters)
+            count_rows(con, _window_ranges(windows), ("side", "category", "online", "minor_involved"), filters)
             if windows and scope.units else []):
         targets = [direction_of.get(category, "other")] + (["minors"] if is_minor else [])
         for direction in targets:
@@ -565,7 +580,7 @@ def district_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None, fi
     if chosen is not None and scope.units:
         flt = filters or Filters()
         counts = {(s, o, d): (int(c), int(p)) for s, o, d, c, p in
-                  _count_rows(con, _window_ranges([chosen]), ("side", "oblast", "district"), filters)}
+                  count_rows(con, _window_ranges([chosen]), ("side", "oblast", "district"), filters)}
         refs = con.execute(db.load_sql("compstat/districts"), {
             "oblasts": [o for _, o in scope.units], "districts": list(flt.districts)}).fetchall()
         holes = coverage.missing_set(con, chosen.prior_start, chosen.current_end, filters, scope.units)
@@ -642,7 +657,7 @@ def incident_shares(con: duckdb.DuckDBPyConnection, filters: Filters | None = No
     per_side: dict[str, dict[str, int]] = {side: dict.fromkeys(("total", *SHARE_KEYS), 0) for side in scope.sides}
     if start is not None and end is not None and scope.units:
         dims = ("side", "online", "minor_involved", "foreign_national", "status")
-        for side, is_online, is_minor, is_foreign, status, n in _count_rows(con, [(start, end)], dims, flt):
+        for side, is_online, is_minor, is_foreign, status, n in count_rows(con, [(start, end)], dims, flt):
             if side not in per_side:
                 continue
             record = per_side[side]
@@ -674,3 +689,106 @@ def compstat_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 record[key] = value.item() if hasattr(value, "item") else value
         records.append(record)
     return records
+
+
+# --------------------------------------------------------------------------- display text (pages, slides)
+
+TEXT = {
+    "ru": {
+        "wtd": "С начала недели", "28d": "28 дней", "ytd": "С начала года",
+        "counts": "{window}: было {prior}, стало {current}. Цвет — только при |z| ≥ 2 (заметное изменение).",
+        "incomplete": "неполные данные",
+        "rank": "№", "district": "Район", "side": "Сторона", "oblast": "Область", "current": "Сейчас",
+        "prior": "Ранее", "pct_change": "Изменение, %", "z": "z", "per_100k": "На 100 тыс.",
+        "notable": "Заметно", "coverage": "Данные", "complete": "полные", "category": "Категория",
+        "window": "Окно", "indicator": "Показатель", "total": "Зарегистрировано за период",
+        "online": "С использованием интернета", "minor_involved": "С участием несовершеннолетних",
+        "foreign_national": "С участием граждан другой стороны", "to_court": "Направлено в суд",
+        "terminated": "Прекращено", "suspended": "Приостановлено",
+    },
+    "en": {
+        "wtd": "Week to date", "28d": "28 days", "ytd": "Year to date",
+        "counts": "{window}: {prior} before, {current} now. Coloured only when |z| ≥ 2 (a notable change).",
+        "incomplete": "incomplete data",
+        "rank": "#", "district": "District", "side": "Side", "oblast": "Oblast", "current": "Now",
+        "prior": "Before", "pct_change": "Change, %", "z": "z", "per_100k": "Per 100k",
+        "notable": "Notable", "coverage": "Data", "complete": "complete", "category": "Category",
+        "window": "Window", "indicator": "Indicator", "total": "Registered in the period",
+        "online": "Committed online", "minor_involved": "Minor involved",
+        "foreign_national": "National of the other side involved", "to_court": "Sent to court",
+        "terminated": "Terminated", "suspended": "Suspended",
+    },
+}
+
+
+def change_text(current: int, prior: int, lang: str = "ru") -> str:
+    """Short delta for a tile: ``+50 % · z +0,6``, or ``0 → 3 · z +3,5`` when the prior is 0 (no percentage)."""
+    pct = percent_change(current, prior)
+    z = poisson_z(current, prior)
+    z_text = f"{z:+.1f}".replace(".", ",") if lang == "ru" else f"{z:+.1f}"
+    if pct is None:
+        return f"{prior} → {current} · z {z_text}"
+    pct_text = f"{pct:+.0f} %" if lang == "ru" else f"{pct:+.0f}%"
+    return f"{pct_text} · z {z_text}"
+
+
+def counts_text(current: int, prior: int, window: str, lang: str = "ru") -> str:
+    """Tooltip of a tile: ``28 дней: было 2, стало 5`` with the rule for notable changes."""
+    return pick(TEXT, "counts", lang).format(window=window_label(window, lang), prior=prior, current=current)
+
+
+def window_label(window: str, lang: str = "ru") -> str:
+    """``28 дней`` / ``28 days`` for a window key."""
+    return pick(TEXT, window, lang)
+
+
+def district_display(frame: pd.DataFrame, lang: str = "ru") -> pd.DataFrame:
+    """:func:`district_table` with readable column names (for the page and its CSV)."""
+    shown = frame[["rank", "name", "side", "current", "prior", "pct_change", "z", "per_100k", "notable",
+                   "coverage_complete"]].copy()
+    shown["coverage_complete"] = [pick(TEXT, "complete" if ok else "incomplete", lang)
+                                  for ok in shown["coverage_complete"]]
+    return shown.rename(columns={"name": pick(TEXT, "district", lang), "coverage_complete": pick(TEXT, "coverage", lang),
+                                 **{c: pick(TEXT, c, lang) for c in ("rank", "side", "current", "prior",
+                                                                     "pct_change", "z", "per_100k", "notable")}})
+
+
+def shares_display(frame: pd.DataFrame, lang: str = "ru") -> pd.DataFrame:
+    """:func:`incident_shares` as rows of indicators × sides: a total row, then ``12,5 % (45)``."""
+    indicator = pick(TEXT, "indicator", lang)
+    rows: list[dict[str, str]] = [{indicator: pick(TEXT, "total", lang),
+                                   **{str(r.side): str(r.total) for r in frame.itertuples(index=False)}}]
+    for key in SHARE_KEYS:
+        row: dict[str, str] = {indicator: pick(TEXT, key, lang)}
+        for record in frame.itertuples(index=False):
+            share = format_share(getattr(record, f"share_{key}"), lang, digits=1)
+            row[str(record.side)] = f"{share} ({getattr(record, key)})"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def compstat_display(frame: pd.DataFrame, lang: str = "ru") -> pd.DataFrame:
+    """:func:`compstat_table` with category labels and readable column names."""
+    shown = frame.copy()
+    shown["category"] = [category_label(c, lang) for c in shown["category"]]
+    shown["window"] = [window_label(w, lang) for w in shown["window"]]
+    shown["coverage_complete"] = [pick(TEXT, "complete" if ok else "incomplete", lang)
+                                  for ok in shown["coverage_complete"]]
+    return shown.rename(columns={c: pick(TEXT, "coverage" if c == "coverage_complete" else c, lang)
+                                 for c in shown.columns})
+
+
+def format_share(value: Any, lang: str = "ru", digits: int = 0) -> str:
+    """``40 %`` / ``40%`` for a 0..1 share (``digits`` decimals); ``—`` when undefined."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{float(value) * 100:.{digits}f}"
+    return f"{text.replace('.', ',')} %" if lang == "ru" else f"{text}%"
+
+
+def format_rate(value: Any, lang: str = "ru") -> str:
+    """Rate per 100k with two decimals (``1,25`` / ``1.25``); ``—`` when the population is unknown."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{float(value):.2f}"
+    return text.replace(".", ",") if lang == "ru" else text

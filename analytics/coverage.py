@@ -87,16 +87,20 @@ def expected_units(con: duckdb.DuckDBPyConnection, filters: Filters | None = Non
         KZ first, then KG; oblasts in key order.
     """
     flt = filters or Filters()
+    district_oblasts = ({row[0] for row in con.execute(load_sql("coverage/district_oblasts"),
+                                                       [list(flt.districts)]).fetchall()}
+                        if flt.districts else set())
     units = []
-    for side, oblast, districts in con.execute(load_sql("coverage/units")).fetchall():
+    for side, oblast in con.execute(load_sql("coverage/units")).fetchall():
         if flt.sides and side not in flt.sides:
             continue
         if flt.oblasts and oblast not in flt.oblasts:
             continue
-        if flt.districts and not set(flt.districts) & set(districts or []):
+        if flt.districts and oblast not in district_oblasts:
             continue
         units.append((str(side), str(oblast)))
-    return units
+    side_order = {"KZ": 0, "KG": 1}
+    return sorted(units, key=lambda unit: (side_order.get(unit[0], 2), unit[1]))
 
 
 def _matrix_rows(con: duckdb.DuckDBPyConnection, start: date | None, end: date | None,
@@ -104,7 +108,8 @@ def _matrix_rows(con: duckdb.DuckDBPyConnection, start: date | None, end: date |
                  ) -> list[tuple[str, str, date, bool]]:
     if start is None or end is None or end < start:
         return []
-    covered = set(con.execute(load_sql("coverage/covered"), [start, end]).fetchall())
+    covered = {(side, oblast, month_start(month)) for side, oblast, month in
+               con.execute(load_sql("coverage/covered"), [start, end]).fetchall()}
     months = month_starts(start, end)
     return [(side, oblast, month, (side, oblast, month) in covered)
             for side, oblast in (units if units is not None else expected_units(con, filters)) for month in months]

@@ -226,13 +226,6 @@ def test_no_coverage_rows_means_incomplete(con):
     assert not compstat.compstat_table(con, AS_OF)["coverage_complete"].any()
 
 
-def test_undone_upload_does_not_cover(con):
-    Rows(con).add("KZ", "2024-03-05", "drugs")
-    cover_all(con)
-    con.execute("INSERT INTO uploads (upload_id, file_name, sha256, kind, status) VALUES (1, 'f', 'x', 'kz', 'undone')")
-    assert not compstat.compstat_table(con, AS_OF)["coverage_complete"].any()
-
-
 def test_empty_database_gives_empty_typed_frames(con):
     table = compstat.compstat_table(con)
     assert table.empty and list(table.columns) == compstat.COMPSTAT_COLUMNS

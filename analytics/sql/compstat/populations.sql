@@ -1,4 +1,2 @@
--- Latest population per reference key (oblasts and districts).
-SELECT level, key, arg_max(population, year)::DOUBLE AS population
-FROM ref_population
-GROUP BY level, key
+-- Population rows of the reference; the latest year per key is picked in Python (tiny table, cheaper).
+SELECT level, key, year, population FROM ref_population
