@@ -10,47 +10,54 @@ WITH b AS (
            plate_norm, vin_norm, imei_norm, serial_norm, tag_norm
     FROM bulletins bl LEFT JOIN bulletin_keys bk USING (bulletin_no)
 ),
-bkeys AS (
-    SELECT bulletin_no, initiator_side, sent_on, closed_on, 'vin' AS k, vin_norm AS v FROM b WHERE vin_norm IS NOT NULL
-    UNION ALL
-    SELECT bulletin_no, initiator_side, sent_on, closed_on, 'imei', imei_norm FROM b WHERE imei_norm IS NOT NULL
-    UNION ALL
-    SELECT bulletin_no, initiator_side, sent_on, closed_on, 'serial', serial_norm FROM b
-        WHERE length(serial_norm) >= $min_len
-    UNION ALL
-    SELECT bulletin_no, initiator_side, sent_on, closed_on, 'tag', tag_norm FROM b WHERE length(tag_norm) >= $min_len
-    UNION ALL
-    SELECT bulletin_no, initiator_side, sent_on, closed_on, 'plate', plate_norm FROM b
-        WHERE length(plate_norm) >= $min_len
+-- One equi-join per identifier on its own column (cheaper than one join over a stacked key table).
+incident_refs AS (
+    SELECT i.side || ':' || i.source_id AS ref_id, i.side, i.registered_on AS ref_on, ii.kind, ii.key_value
+    FROM incident_identifiers ii
+    JOIN incidents i ON i.side = ii.side AND i.source_id = ii.source_id AND md5(i.summary) = ii.summary_md5
 ),
-refs AS (
-    SELECT 'find' AS ref_kind, find_id AS ref_id, side, found_at::DATE AS ref_on, 'vin' AS k, vin_norm AS v
-        FROM finds WHERE vin_norm IS NOT NULL
+raw_hits AS (
+    SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find' AS ref_kind, f.find_id AS ref_id, f.side,
+           f.found_at::DATE AS ref_on, 'vin' AS match_key, f.vin_norm AS key_value
+    FROM b JOIN finds f ON f.vin_norm = b.vin_norm
     UNION ALL
-    SELECT 'find', find_id, side, found_at::DATE, 'imei', imei_norm FROM finds
-        WHERE imei_norm IS NOT NULL AND imei_valid IS NOT false
+    SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find', f.find_id, f.side, f.found_at::DATE, 'imei', f.imei_norm
+    FROM b JOIN finds f ON f.imei_norm = b.imei_norm AND f.imei_valid IS NOT false
     UNION ALL
-    SELECT 'find', find_id, side, found_at::DATE, 'serial', serial_norm FROM finds WHERE serial_norm IS NOT NULL
+    SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find', f.find_id, f.side, f.found_at::DATE, 'serial',
+           f.serial_norm
+    FROM b JOIN finds f ON f.serial_norm = b.serial_norm AND length(b.serial_norm) >= $min_len
     UNION ALL
-    SELECT 'find', find_id, side, found_at::DATE, 'tag', tag_norm FROM finds WHERE tag_norm IS NOT NULL
+    SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find', f.find_id, f.side, f.found_at::DATE, 'tag', f.tag_norm
+    FROM b JOIN finds f ON f.tag_norm = b.tag_norm AND length(b.tag_norm) >= $min_len
     UNION ALL
-    SELECT 'find', find_id, side, found_at::DATE, 'plate', plate_norm FROM finds WHERE plate_norm IS NOT NULL
+    SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find', f.find_id, f.side, f.found_at::DATE, 'plate',
+           f.plate_norm
+    FROM b JOIN finds f ON f.plate_norm = b.plate_norm AND length(b.plate_norm) >= $min_len
     UNION ALL
-    SELECT 'incident', i.side || ':' || i.source_id, i.side, i.registered_on, ii.kind, ii.key_value
-        FROM incident_identifiers ii
-        JOIN incidents i ON i.side = ii.side AND i.source_id = ii.source_id AND md5(i.summary) = ii.summary_md5
+    SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'incident', r.ref_id, r.side, r.ref_on, r.kind,
+           r.key_value
+    FROM b JOIN incident_refs r ON r.kind = 'vin' AND r.key_value = b.vin_norm
+    UNION ALL
+    SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'incident', r.ref_id, r.side, r.ref_on, r.kind,
+           r.key_value
+    FROM b JOIN incident_refs r ON r.kind = 'imei' AND r.key_value = b.imei_norm
+    UNION ALL
+    SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'incident', r.ref_id, r.side, r.ref_on, r.kind,
+           r.key_value
+    FROM b JOIN incident_refs r ON r.kind = 'plate' AND r.key_value = b.plate_norm AND length(b.plate_norm) >= $min_len
 ),
 key_hits AS (
-    SELECT bk.bulletin_no, r.ref_kind, r.ref_id, r.k AS match_key, r.v AS key_value,
+    SELECT bulletin_no, ref_kind, ref_id, match_key, key_value,
            'exact-normalised' AS method, NULL::VARCHAR AS verified_by,
-           CASE r.k WHEN 'vin' THEN 1 WHEN 'imei' THEN 2 WHEN 'serial' THEN 3 WHEN 'tag' THEN 4 ELSE 5 END AS priority
-    FROM bkeys bk
-    JOIN refs r ON r.k = bk.k AND r.v = bk.v
+           CASE match_key WHEN 'vin' THEN 1 WHEN 'imei' THEN 2 WHEN 'serial' THEN 3 WHEN 'tag' THEN 4 ELSE 5 END
+               AS priority
+    FROM raw_hits
     -- an incident of the initiating side is usually the theft case itself: only the other side's count
-    WHERE (r.side <> bk.initiator_side OR ($same_side AND r.ref_kind = 'find'))
+    WHERE (side <> initiator_side OR ($same_side AND ref_kind = 'find'))
       -- the find happened while the bulletin was open (with a grace period before it was sent)
-      AND r.ref_on >= bk.sent_on - to_days($grace_days)
-      AND (bk.closed_on IS NULL OR r.ref_on <= bk.closed_on)
+      AND ref_on >= sent_on - $grace_days::INTEGER
+      AND (closed_on IS NULL OR ref_on <= closed_on)
 ),
 -- A plate moves from car to car; when both sides carry a VIN and the VINs differ, a plate hit is a different car.
 key_hits_checked AS (
