@@ -1,5 +1,84 @@
-"""Page: hotspots (being built)."""
+"""Page «Очаги и граница»: hot spots of both sides on one offline map, the border corridor, near repeats."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.info("Раздел в разработке / Section under construction")
+from analytics import border, ui
+from analytics.config import load_settings
+from analytics.filters import Filters
+from analytics.hotspots import analyse_hotspots, border_series, cell_incidents, near_repeat_summary
+from analytics.hotspots.data import RESOLUTIONS, geo_counts
+from analytics.hotspots.view import EXPLAIN, LAYERS, cell_choices, cell_from_selection, cell_label, layer_figure
+from analytics.i18n import category_label, format_int, pick, t
+
+CELL_KEY = "hs_cell"
+
+
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs={Filters: hash})
+def load(version: int, db_path: str, filters: Filters, res: int | None):
+    """Cells with Gi*, the border table, near repeats and series for one filter set (cached per data version)."""
+    con = ui.connection()
+    result = analyse_hotspots(con, filters, res=res)
+    return {"result": result, "counts": geo_counts(con, filters), "bands": border.band_table(con, filters),
+            "knox": near_repeat_summary(result.points), "series": border_series(result.points)}
+
+
+lang = ui.lang()
+con = ui.connection()
+filters = ui.sidebar_filters(con)
+viewer = ui.viewer()
+st.title(t("hotspots", lang))
+
+left, right = st.columns([3, 1])
+layer = left.radio(pick(EXPLAIN, "layer", lang), LAYERS, horizontal=True, key="hs_layer",
+                   format_func=lambda name: pick(EXPLAIN, f"{name}_name", lang))
+res_choice = right.selectbox(pick(EXPLAIN, "res", lang), [0, *RESOLUTIONS], key="hs_res",
+                             format_func=lambda r: pick(EXPLAIN, "res_auto", lang) if r == 0 else f"H3 r{r}")
+data = load(ui.data_version(con), str(load_settings().db_path), filters, res_choice or None)
+result, counts = data["result"], data["counts"]
+st.caption(pick(EXPLAIN, "geo", lang).format(geo=format_int(counts["geocoded"], lang),
+                                             total=format_int(counts["total"], lang),
+                                             missing=format_int(counts["not_geocoded"], lang)))
+
+fig, explanation = layer_figure(con, result, layer, lang)
+event = st.plotly_chart(fig, on_select="rerun", selection_mode="points", key="hs_map",
+                        config={"scrollZoom": True, "displaylogo": False})
+st.caption(explanation)
+
+if result.cells.empty:
+    st.info(t("no_data", lang))
+else:
+    clicked = cell_from_selection(getattr(event, "selection", None))
+    choices = cell_choices(result.cells)
+    if clicked is not None and clicked not in choices:
+        choices.insert(0, clicked)
+    if clicked is not None:
+        st.session_state[CELL_KEY] = clicked
+    elif st.session_state.get(CELL_KEY) not in choices:
+        st.session_state.pop(CELL_KEY, None)  # a cell of an earlier filter
+    cell = st.selectbox(pick(EXPLAIN, "pick_cell", lang), choices, key=CELL_KEY,
+                        format_func=lambda c: cell_label(result.cells, c, lang))
+    if cell is not None:
+        rows = cell_incidents(con, result.points, cell, result.res, viewer)
+        rows = rows.assign(category=rows["category"].map(lambda c: category_label(c, lang)))
+        st.dataframe(rows, hide_index=True, width="stretch")
+        ui.download_csv(rows, f"hotspot_{cell:x}.csv", key="hs_download")
+
+st.subheader(pick(EXPLAIN, "border", lang))
+table = data["bands"]
+st.plotly_chart(border.border_band_chart(border.band_counts(table), lang), key="hs_bands")
+for sentence in border.border_sentences(table, border.district_names(con), lang):
+    st.markdown(f"- {sentence}")
+st.caption(pick(EXPLAIN, "bands", lang))
+
+st.subheader(pick(EXPLAIN, "near_repeat", lang))
+knox = data["knox"].assign(category=lambda f: f["category"].map(lambda c: category_label(c, lang)))
+st.dataframe(knox, hide_index=True, width="stretch")
+st.caption(pick(EXPLAIN, "knox", lang))
+series = data["series"]
+st.markdown(pick(EXPLAIN, "crossing_series", lang).format(n=int(series["crosses_border"].sum())))
+if not series.empty:
+    # Members and the centroid could reveal the other side's case numbers and places: counts and dates only.
+    st.dataframe(series.drop(columns=["members", "lat", "lon"]), hide_index=True, width="stretch")
+st.caption(pick(EXPLAIN, "series", lang))
