@@ -129,11 +129,11 @@ def test_generated_files_keep_the_sample_header_bytes_encoding_and_line_ends(tmp
 def test_number_formatting_helpers() -> None:
     values = np.array([1450000.0, 999.0, 0.0, np.nan, 12345678.0])
     grouped = writers.format_integers(values, thousands=np.array([True, True, False, True, True]), sep=" ")
-    assert grouped.tolist() == ["1 450 000", "999", "0", "", "12 345 678"]
+    assert grouped.to_pylist() == ["1 450 000", "999", "0", "", "12 345 678"]
     coords = writers.format_decimals(np.array([43.0512, 0.0, np.nan, -1.5]), comma=True)
-    assert coords.tolist() == ["43,0512", "0", "", "-1,5000"]
+    assert coords.to_pylist() == ["43,0512", "0", "", "-1,5000"]
     days = np.array(["2024-01-05", "NaT", "2024-12-31"], dtype="datetime64[s]")
-    assert writers.format_dates(days, iso=np.array([False, False, True]), short_year=np.array([True, False, True])).tolist() == [
+    assert writers.format_dates(days, iso=np.array([False, False, True]), short_year=np.array([True, False, True])).to_pylist() == [
         "05.01.24", "", "2024-12-31"]
 
 

@@ -240,11 +240,13 @@ def _serial_variant(serial: str, style: int) -> str:
 
 
 _PLACES = {
-    "vehicle": ("пункт пропуска «Кордай»", "пост ДПС на трассе Бишкек — Тараз", "авторынок", "штрафстоянка", "СТО"),
+    "vehicle": ("пункт пропуска", "пост ДПС на трассе Бишкек — Тараз", "авторынок", "штрафстоянка", "СТО"),
     "phone": ("рынок", "скупка", "ломбард", "сервисный центр", "досмотр на пункте пропуска"),
     "weapon": ("обыск по месту жительства", "пункт пропуска", "пост на трассе"),
     "livestock": ("подворье", "убойный пункт", "скотный рынок", "летнее пастбище", "перегон у границы"),
 }
+# The one crossing with published coordinates (data/reference/crossings.csv); the KG post has none, so none are made up.
+_CROSSING = {"KZ": ("пункт пропуска «Кордай»", "43.0362", "74.7168"), "KG": ("пункт пропуска «Ак-Жол»", "", "")}
 _RESULTS = {"vehicle": ("задержано", "изъято"), "phone": ("изъято",), "weapon": ("изъято",),
             "livestock": ("изъято", "возвращено владельцу")}
 _NOTES = {
@@ -311,9 +313,12 @@ def generate_finds(rng: np.random.Generator, world: World, bulletins: pd.DataFra
         else:
             tag = _tag_variant(str(b.tag), int(rng.choice(3, p=[0.4, 0.4, 0.2])))
         options = _PLACES[kind]
+        place = options[int(rng.integers(0, len(options)))]
+        if place == "пункт пропуска":
+            place, lat, lon = _CROSSING[side]
         rows.append({
             "found_day": day, "Дата": stamp(day), "Сторона": side, "Подразделение": unit,
-            "Место": options[int(rng.integers(0, len(options)))], "Широта": lat, "Долгота": lon,
+            "Место": place, "Широта": lat, "Долгота": lon,
             "Вид объекта": KIND_RU[kind], "Госномер": plate, "VIN": vin, "IMEI": imei, "Серийный номер": serial,
             "Бирка/тавро": tag, "Номер ориентировки": str(b.bulletin_no) if rng.random() < 0.35 else "",
             "Результат": _RESULTS[kind][int(rng.integers(0, len(_RESULTS[kind])))], "Примечание": _NOTES[kind],

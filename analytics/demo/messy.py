@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.demo.places import read_reference
-from analytics.demo.writers import RenderOptions, S, Table, quote_minimal
+from analytics.demo.writers import RenderOptions, Table, text_values
 
 # Kazakh headers of one ЕРДР month (Kazakh letters: that file cannot be cp1251, it is saved as UTF-8 with BOM).
 KZ_HEADER_KAZAKH = {
@@ -120,9 +122,9 @@ def ordinary_options(frame: pd.DataFrame, rng: np.random.Generator, side: str) -
     )
 
 
-def investigators(rng: np.random.Generator, n: int) -> np.ndarray:
+def investigators(rng: np.random.Generator, n: int) -> list[str]:
     """Values of an unknown extra column («Следователь»)."""
-    return np.asarray(_INVESTIGATORS, dtype=S)[rng.integers(0, len(_INVESTIGATORS), n)]
+    return [_INVESTIGATORS[i] for i in rng.integers(0, len(_INVESTIGATORS), n)]
 
 
 def rename_headers(table: Table, mapping: dict[str, str]) -> Table:
@@ -139,7 +141,8 @@ def duplicate_rows(table: Table, rng: np.random.Generator, share: float) -> tupl
     count = max(1, int(round(n * share)))
     chosen = np.sort(rng.choice(n, size=min(count, n), replace=False))
     order = np.sort(np.concatenate([np.arange(n), chosen]), kind="stable")
-    table.columns = [c[order] for c in table.columns]
+    indices = pa.array(order)
+    table.columns = [pc.take(c, indices) for c in table.columns]
     return table, int(chosen.size)
 
 
@@ -155,25 +158,24 @@ def add_bad_rows(table: Table, rng: np.random.Generator, count: int, *, year: in
         return table, 0
     id_col, date_col = 0, 1
     positions = np.sort(rng.choice(n, size=min(count, n), replace=False))
-    columns = [c.copy() for c in table.columns]
-    extra_rows = [[c[p] for c in columns] for p in positions]
-    for k, row in enumerate(extra_rows):
+    columns = [c.to_pylist() for c in table.columns]
+    # Insert from the last position backwards so earlier positions stay valid.
+    for k in range(len(positions) - 1, -1, -1):
+        p = int(positions[k])
+        row = [column[p] for column in columns]
         if k % 2 == 0:
             row[id_col] = ""
         else:
             row[id_col] = fresh_ids[k % len(fresh_ids)]
             row[date_col] = f"{year}-02-31" if iso else f"31.02.{year}"
-    insert_at = positions + 1
-    new_columns = []
-    for j, column in enumerate(columns):
-        values = np.asarray([r[j] for r in extra_rows], dtype=S)
-        new_columns.append(np.insert(column, insert_at, values))
-    table.columns = new_columns
-    return table, len(extra_rows)
+        for column, value in zip(columns, row, strict=True):
+            column.insert(p + 1, value)
+    table.columns = [pa.array(column, type=pa.string()) for column in columns]
+    return table, len(positions)
 
 
-def add_column(table: Table, name: str, values: np.ndarray) -> Table:
+def add_column(table: Table, name: str, values) -> Table:
     """Append a column the app does not know (kept by the loader as extra)."""
     table.header.append(name)
-    table.columns.append(quote_minimal(np.asarray(values, dtype=S), table.delimiter))
+    table.columns.append(text_values(list(values), table.delimiter))
     return table

@@ -247,7 +247,7 @@ def _kz_texts(rng, category: str, n: int, ctx: dict) -> dict[str, np.ndarray]:
     elif category == "vehicle_theft":
         out["article_raw"] = pick(rng, ["200 ч.1", "200 ч.2", "188 ч.2 п.1", "188 ч.3"], n, [5, 2, 1.5, 1])
         theft = np.strings.startswith(out["article_raw"], "188")
-        out["object_raw"] = pick(rng, ["автомобиль", "автомобиль", "автотранспорт", "мотоцикл"], n, [6, 2, 1, 0.5])
+        out["object_raw"] = pick(rng, ["автомобиль", "легковой автомобиль", "автотранспорт"], n, [6, 2, 1])
         lead = np.where(theft, "Кража автомобиля ", "Угон ").astype(S)
         out["summary"] = cat(lead, ctx["make_model"], " ", ctx["year"].astype(S), ", г/н ", ctx["plate"], ", VIN ", ctx["vin"])
     elif category == "phone_theft":
@@ -259,7 +259,7 @@ def _kz_texts(rng, category: str, n: int, ctx: dict) -> dict[str, np.ndarray]:
         out["summary"] = cat(lead, ctx["make_model"], where, ", IMEI ", ctx["imei"])
     elif category == "weapons":
         out["article_raw"] = pick(rng, ["287 ч.1", "287 ч.2", "288 ч.1", "291 ч.1", "289 ч.1"], n, [6, 1.5, 1, 0.5, 0.5])
-        out["object_raw"] = pick(rng, ["оружие", "огнестрельное оружие", "боеприпасы"], n, [5, 2, 1])
+        out["object_raw"] = pick(rng, ["оружие", "огнестрельное оружие", "охотничье оружие"], n, [5, 2, 1])
         out["summary"] = cat(pick(rng, ["Незаконное хранение ", "Незаконное ношение ", "Незаконное приобретение "], n),
                              ctx["weapon_text"], ", с/н ", ctx["serial"])
     elif category == "drugs":
@@ -281,14 +281,14 @@ def _kz_texts(rng, category: str, n: int, ctx: dict) -> dict[str, np.ndarray]:
         out["summary"] = cat("Контрабанда: ", goods, pick(rng, [" через пункт пропуска", " вне пункта пропуска", " в грузовом автомобиле"], n))
     elif category == "illegal_border_crossing":
         out["article_raw"] = pick(rng, ["392 ч.1", "392 ч.2"], n, [5, 1])
-        out["object_raw"] = np.full(n, "", dtype=S)
+        out["object_raw"] = np.zeros(n, dtype=S)
         out["summary"] = pick(rng, ["Незаконное пересечение государственной границы вне пункта пропуска",
                                     "Пересечение границы по поддельному паспорту",
                                     "Задержан нарушитель границы в пограничной зоне"], n, [4, 1, 2])
     elif category == "extremism_terrorism":
         out["article_raw"] = np.where(online, pick(rng, ["174 ч.1", "256 ч.1", "256 ч.2", "179 ч.1", "259 ч.1"], n, [3, 3, 1, 1, 1]),
                                       pick(rng, ["405 ч.1", "405 ч.2", "182 ч.1", "174 ч.1", "259 ч.2"], n, [4, 1, 1, 1, 1])).astype(S)
-        out["object_raw"] = np.full(n, "", dtype=S)
+        out["object_raw"] = np.zeros(n, dtype=S)
         online_text = pick(rng, ["Распространение материалов террористического содержания в мессенджере",
                                  "Пропаганда экстремизма в социальной сети",
                                  "Вербовка через Telegram для выезда в зону конфликта",
@@ -299,18 +299,22 @@ def _kz_texts(rng, category: str, n: int, ctx: dict) -> dict[str, np.ndarray]:
         out["summary"] = np.where(minor, cat(text, ", вовлечен несовершеннолетний"), text).astype(S)
     elif category == "other_theft":
         out["article_raw"] = pick(rng, ["188 ч.1", "188 ч.2 п.1", "188 ч.2 п.3", "188 ч.3", "191 ч.1", "191 ч.2 п.1"], n, [6, 3, 1.5, 1, 2, 0.5])
-        obj = pick(rng, ["деньги", "ювелирные изделия", "бытовая техника", "велосипед", "имущество", "кабель", "инструменты", ""],
-                   n, [4, 2, 2, 1, 3, 1, 1, 2])
-        out["object_raw"] = obj
-        out["summary"] = pick(rng, ["Кража денежных средств из квартиры", "Кража ювелирных изделий из дома",
-                                    "Кража имущества с дачного участка", "Кража велосипеда из подъезда",
-                                    "Кража кабеля связи", "Открытое хищение сумки у прохожей",
-                                    "Кража товара из магазина", "Кража инструментов со стройки"], n)
+        robbery = np.strings.startswith(out["article_raw"], "191")
+        theft_kind = rng.choice(6, n, p=[0.3, 0.15, 0.2, 0.1, 0.1, 0.15])
+        objects = np.array(["деньги", "ювелирные изделия", "имущество", "велосипед", "кабель", "инструменты"], dtype=S)
+        thefts = np.array(["Кража денежных средств из квартиры", "Кража ювелирных изделий из дома",
+                           "Кража имущества с дачного участка", "Кража велосипеда из подъезда", "Кража кабеля связи",
+                           "Кража инструментов со стройки"], dtype=S)
+        robberies = np.array(["Открытое хищение денег у потерпевшего", "Открытое хищение золотой цепочки",
+                              "Открытое хищение сумки у прохожей", "Открытое хищение сумки у прохожей",
+                              "Открытое хищение денег у потерпевшего", "Открытое хищение сумки у прохожей"], dtype=S)
+        out["object_raw"] = np.where(rng.random(n) < 0.15, "", objects[theft_kind]).astype(S)
+        out["summary"] = np.where(robbery, robberies[theft_kind], thefts[theft_kind]).astype(S)
     else:
         kind = rng.choice(5, n, p=[0.35, 0.2, 0.2, 0.15, 0.1])
         articles = np.array(["190 ч.1", "293 ч.1", "106 ч.1", "345 ч.1", "194 ч.1"], dtype=S)
         out["article_raw"] = articles[kind]
-        out["object_raw"] = np.full(n, "", dtype=S)
+        out["object_raw"] = np.zeros(n, dtype=S)
         fraud_text = np.where(online, pick(rng, ["Мошенничество при продаже товара через OLX",
                                                   "Мошенничество под видом сотрудника банка по телефону",
                                                   "Интернет-мошенничество с предоплатой"], n),
@@ -325,7 +329,7 @@ def _kg_texts(rng, category: str, n: int, ctx: dict) -> dict[str, np.ndarray]:
     """Article (often empty), title and fabula of KG ЕРП rows; thefts are recognised by title + fabula."""
     online, minor = ctx["online"], ctx["minor"]
     out: dict[str, np.ndarray] = {}
-    empty = np.full(n, "", dtype=S)
+    empty = np.zeros(n, dtype=S)
     if category == "livestock_theft":
         kind, heads = ctx["livestock_kind"], ctx["heads"]
         out["title_raw"] = np.full(n, "Кража скота", dtype=S)
@@ -420,7 +424,7 @@ _COLORS = ("белый", "черный", "серый", "серебристый",
 def _identifiers(rng: np.random.Generator, category: np.ndarray, oblast: np.ndarray) -> dict[str, np.ndarray]:
     """Objects behind the thefts: car make/plate/VIN, phone model/IMEI, weapon serial, livestock and tags."""
     n = category.size
-    out: dict[str, np.ndarray] = {name: np.full(n, "", dtype=S)
+    out: dict[str, np.ndarray] = {name: np.zeros(n, dtype=S)
                                   for name in ("make_model", "weapon_text", "color", "plate", "vin", "imei", "serial", "livestock_kind", "tag")}
     out["heads"] = np.zeros(n, dtype=np.int64)
     out["year"] = np.zeros(n, dtype=np.int64)
@@ -553,7 +557,7 @@ def _assign_ids(rng: np.random.Generator, oblast_idx: np.ndarray, registered: np
     """
     n = oblast_idx.size
     years = registered.astype("datetime64[Y]").astype(np.int64) + 1970
-    ids = np.full(n, "", dtype=S)
+    ids = np.zeros(n, dtype=S)
     gaps = rng.integers(1, 4, n)
     for oi in np.unique(oblast_idx):
         ob = OBLASTS[oi]
@@ -599,7 +603,7 @@ def _populate(rng: np.random.Generator, world: World, oblast_idx: np.ndarray, ca
     foreign = rng.random(n) < prob["foreign"]
     ids = _identifiers(rng, category, oblast)
     ctx_all = {**ids, "online": online, "minor": minor}
-    texts = {k: np.full(n, "", dtype=S) for k in ("article_raw", "object_raw", "title_raw", "summary")}
+    texts = {k: np.zeros(n, dtype=S) for k in ("article_raw", "object_raw", "title_raw", "summary")}
     for is_kz, maker in ((True, _kz_texts), (False, _kg_texts)):
         for ci, cname in enumerate(CATEGORIES):
             rows = np.flatnonzero((category == ci) & ((oblast_idx == 0) == is_kz))

@@ -1,16 +1,18 @@
 """Export files in the exact layouts of ``shared/formats/samples`` (header bytes, encoding, delimiter, line ends).
 
-Rendering is column-wise with numpy ``StringDType``: a frame becomes a :class:`Table` of already quoted
-text columns, joined into rows with a handful of vectorised concatenations and encoded once.
-Quoting follows the samples (``csv.QUOTE_MINIMAL``: only fields holding the delimiter, a quote or a
-line break are quoted). Variations a real export shows (date styles, decimal points, flag words,
+Rendering is column-wise: each column becomes an Arrow string array, formatted once per *distinct* value
+(dates, times, sums, coordinates repeat a lot) and spread back with a ``take``; rows are joined by Arrow
+and the file body is the joined array's data buffer, encoded once. No per-row Python. Quoting follows the
+samples (``csv.QUOTE_MINIMAL``: only fields holding the delimiter, a quote or a line break are quoted). Variations a real export shows (date styles, decimal points, flag words,
 thousands separators, a separate time column) are :class:`RenderOptions`; row-level damage (duplicates,
 bad rows, renamed headers) is done on the :class:`Table` by :mod:`analytics.demo.messy`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,8 +20,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-
-S = np.dtypes.StringDType()
 
 KZ_HEADER = ("Номер ЕРДР", "Дата регистрации", "Дата совершения", "Статья УК РК", "Предмет посягательства", "Район",
              "Населенный пункт", "Широта", "Долгота", "Статус", "Ущерб, тенге", "Интернет", "Несовершеннолетние",
@@ -56,15 +56,15 @@ EXCHANGE_DIALECT = Dialect("utf-8", ";", "\n")  # bulletins, finds, operations
 
 @dataclass
 class Table:
-    """Header names and equally long StringDType columns; values are final (quoted for ``delimiter``)."""
+    """Header names and equally long Arrow string columns; values are final (quoted for ``delimiter``)."""
 
     header: list[str]
-    columns: list[np.ndarray]
+    columns: list[pa.Array]
     delimiter: str
 
     @property
     def n_rows(self) -> int:
-        return int(self.columns[0].size) if self.columns else 0
+        return len(self.columns[0]) if self.columns else 0
 
     def index(self, name: str) -> int:
         return self.header.index(name)
@@ -92,139 +92,152 @@ class RenderOptions:
 
 # ------------------------------------------------------------------------------ value formatting
 
-def quote_minimal(values: np.ndarray, delimiter: str) -> np.ndarray:
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _strings(values: list[str]) -> pa.Array:
+    return pa.array(values, type=pa.string())
+
+
+def _spread(keys: np.ndarray, render: Callable[[np.ndarray], list[str]]) -> pa.Array:
+    """Format each distinct key once and spread the texts back to every row."""
+    if keys.size == 0:
+        return _strings([])
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return pc.take(_strings(render(distinct)), pa.array(inverse.astype(np.int32)))
+
+
+def quote_minimal(values: pa.Array, delimiter: str) -> pa.Array:
     """Quote fields holding the delimiter, a double quote or a line break (doubling inner quotes)."""
-    if values.size == 0:
+    if len(values) == 0:
         return values
-    needs = np.strings.find(values, delimiter) >= 0
-    needs |= np.strings.find(values, '"') >= 0
-    needs |= np.strings.find(values, "\n") >= 0
-    needs |= np.strings.find(values, "\r") >= 0
-    if not needs.any():
+    needs = pc.match_substring_regex(values, f'[{delimiter}"\r\n]')
+    if not pc.any(needs).as_py():
         return values
-    out = values.copy()
-    out[needs] = np.strings.add(np.strings.add('"', np.strings.replace(values[needs], '"', '""')), '"')
-    return out
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(values, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, values)
 
 
-def text_values(column, delimiter: str | None = None) -> np.ndarray:
-    """Any text-like column (Categorical, ``str``, object, StringDType) as StringDType, missing as ''.
-
-    Low-cardinality columns are quoted and converted once per distinct value (dictionary encoding).
-    """
-    if isinstance(column, np.ndarray) and column.dtype == S:
-        return quote_minimal(column, delimiter) if delimiter else column
-    series = column if isinstance(column, pd.Series) else pd.Series(column)
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy()
-        vocab = np.append(np.asarray(series.cat.categories.astype(str).to_numpy(dtype=object), dtype=S), "")
+def as_strings(values) -> pa.Array:
+    """Any text-like column (Series of any dtype, list, numpy array, Arrow array) as Arrow strings, missing = ''."""
+    if isinstance(values, pa.ChunkedArray):
+        arr = values.combine_chunks()
+    elif isinstance(values, pa.Array):
+        arr = values
     else:
+        series = values if isinstance(values, pd.Series) else pd.Series(values)
+        if series.dtype == object:
+            series = series.astype("str")
         arr = pa.array(series, from_pandas=True)
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
-        if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
-            arr = pc.cast(arr, pa.large_string())
-        encoded = pc.dictionary_encode(arr)
-        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-        vocab = np.append(np.asarray(encoded.dictionary.to_pylist(), dtype=S), "")
-    if delimiter:
-        vocab = quote_minimal(vocab, delimiter)
-    return vocab[np.where(codes < 0, vocab.size - 1, codes)]
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if not pa.types.is_string(arr.type):
+        arr = pc.cast(arr, pa.string())
+    return pc.fill_null(arr, "")
 
 
-def _datetime_parts(values: np.ndarray):
-    days = values.astype("datetime64[D]")
-    months = values.astype("datetime64[M]")
-    year = values.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = months.astype(np.int64) % 12 + 1
-    day = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
-    minutes = (values.astype("datetime64[m]") - days.astype("datetime64[m]")).astype(np.int64)
-    return year, month, day, minutes // 60, minutes % 60
+def text_values(column, delimiter: str | None = None) -> pa.Array:
+    """A text column ready for the file: Arrow strings, missing as '', quoted for ``delimiter`` when given.
+
+    A categorical column is quoted once per category, not once per row.
+    """
+    if delimiter and isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
+        vocab = quote_minimal(as_strings(column.cat.categories.astype(str)), delimiter)
+        codes = column.cat.codes.to_numpy()
+        vocab = pa.concat_arrays([vocab, _strings([""])])
+        return pc.take(vocab, pa.array(np.where(codes < 0, len(vocab) - 1, codes).astype(np.int32)))
+    arr = as_strings(column)
+    return quote_minimal(arr, delimiter) if delimiter else arr
 
 
-def _pad2(values: np.ndarray) -> np.ndarray:
-    return np.strings.zfill(values.astype(S), 2)
+def _days(values) -> np.ndarray:
+    """Days since 1970 as int64, NaT as -2**62."""
+    arr = np.asarray(values, dtype="datetime64[s]").astype("datetime64[D]")
+    days = arr.astype(np.int64)
+    days[np.isnat(arr)] = -(2 ** 62)
+    return days
 
 
-def format_dates(values, *, iso: bool | np.ndarray = False, short_year: np.ndarray | None = None) -> np.ndarray:
+def format_dates(values, *, iso: bool | np.ndarray = False, short_year: np.ndarray | None = None) -> pa.Array:
     """Dates as ``dd.mm.yyyy``, or ``yyyy-mm-dd`` where ``iso`` (a flag or a row mask); NaT as ''.
 
     Rows in ``short_year`` that are not ISO are written ``dd.mm.yy``.
     """
-    arr = np.asarray(values, dtype="datetime64[s]")
-    if arr.size == 0:
-        return np.zeros(0, dtype=S)
-    nat = np.isnat(arr)
-    y, m, d, _, _ = _datetime_parts(np.where(nat, np.datetime64("2000-01-01", "s"), arr))
-    ys, ms, ds = y.astype(S), _pad2(m), _pad2(d)
-    use_iso = np.broadcast_to(np.asarray(iso, dtype=bool), arr.shape)
-    if short_year is not None:
-        ys = np.where(np.asarray(short_year, dtype=bool) & ~use_iso, np.strings.slice(ys, 2, 4), ys).astype(S)
-    dmy = np.strings.add(np.strings.add(np.strings.add(np.strings.add(ds, "."), ms), "."), ys)
-    isof = np.strings.add(np.strings.add(np.strings.add(np.strings.add(ys, "-"), ms), "-"), ds)
-    out = np.where(use_iso, isof, dmy).astype(S)
-    out[nat] = ""
-    return out
+    days = _days(values)
+    use_iso = np.broadcast_to(np.asarray(iso, dtype=bool), days.shape)
+    short = np.zeros(days.shape, dtype=bool) if short_year is None else np.asarray(short_year, dtype=bool) & ~use_iso
+    keys = np.where(days < -(2 ** 61), -1, (days + 10 ** 6) * 4 + use_iso * 2 + short)
+
+    def render(distinct: np.ndarray) -> list[str]:
+        out = []
+        for key in distinct.tolist():
+            if key < 0:
+                out.append("")
+                continue
+            day = date.fromordinal(key // 4 - 10 ** 6 + _EPOCH_ORDINAL)
+            style = key % 4
+            out.append(day.isoformat() if style >= 2 else day.strftime("%d.%m.%y" if style == 1 else "%d.%m.%Y"))
+        return out
+
+    return _spread(keys, render)
 
 
-def format_times(values, has_time: np.ndarray | None = None) -> np.ndarray:
+def format_times(values, has_time: np.ndarray | None = None) -> pa.Array:
     """``HH:MM`` where a time is known (``has_time``), else ''."""
     arr = np.asarray(values, dtype="datetime64[s]")
-    if arr.size == 0:
-        return np.zeros(0, dtype=S)
-    nat = np.isnat(arr)
-    _, _, _, hh, mm = _datetime_parts(np.where(nat, np.datetime64("2000-01-01", "s"), arr))
-    out = np.strings.add(np.strings.add(_pad2(hh), ":"), _pad2(mm))
-    hide = nat if has_time is None else (nat | ~np.asarray(has_time, dtype=bool))
-    out[hide] = ""
-    return out
+    minutes = (arr.astype("datetime64[m]") - arr.astype("datetime64[D]").astype("datetime64[m]")).astype(np.int64)
+    hide = np.isnat(arr) if has_time is None else (np.isnat(arr) | ~np.asarray(has_time, dtype=bool))
+    keys = np.where(hide, -1, minutes)
+    return _spread(keys, lambda distinct: ["" if k < 0 else f"{k // 60:02d}:{k % 60:02d}" for k in distinct.tolist()])
 
 
-def format_decimals(values, decimals: int = 4, *, comma: bool | np.ndarray = False) -> np.ndarray:
+def _join_if(mask: np.ndarray, left: pa.Array, right: pa.Array, sep: str) -> pa.Array:
+    if len(left) == 0:
+        return left
+    return pc.if_else(pa.array(mask), pc.binary_join_element_wise(left, right, sep), left)
+
+
+def format_decimals(values, decimals: int = 4, *, comma: bool | np.ndarray = False) -> pa.Array:
     """Fixed decimals with ``.`` or ``,`` (per row when ``comma`` is a mask); NaN as '', exact 0 as ``0``."""
     v = np.asarray(values, dtype=float)
-    if v.size == 0:
-        return np.zeros(0, dtype=S)
-    nan = np.isnan(v)
-    scaled = np.round(np.abs(np.where(nan, 0.0, v)) * 10 ** decimals).astype(np.int64)
-    whole = (scaled // 10 ** decimals).astype(S)
-    frac = np.strings.zfill((scaled % 10 ** decimals).astype(S), decimals)
-    sign = np.where(v < 0, "-", "").astype(S)
-    mark = np.where(comma, ",", ".").astype(S) if isinstance(comma, np.ndarray) else np.asarray("," if comma else ".", dtype=S)
-    out = np.strings.add(np.strings.add(np.strings.add(sign, whole), mark), frac)
-    out[v == 0] = "0"
-    out[nan] = ""
-    return out
+
+    def render(distinct: np.ndarray) -> list[str]:
+        out = []
+        for key in distinct.tolist():
+            if key != key:
+                out.append("")
+            elif key == 0:
+                out.append("0")
+            else:
+                out.append(f"{key:.{decimals}f}")
+        return out
+
+    dot = _spread(v, render)
+    use_comma = np.broadcast_to(np.asarray(comma, dtype=bool), v.shape)
+    if not use_comma.any():
+        return dot
+    return pc.if_else(pa.array(use_comma), pc.replace_substring(dot, ".", ","), dot)
 
 
-def format_integers(values, *, thousands: np.ndarray | None = None, sep: str = "\u00a0") -> np.ndarray:
+def format_integers(values, *, thousands: np.ndarray | None = None, sep: str = "\u00a0") -> pa.Array:
     """Whole numbers (rounded); NaN as ''. Rows in ``thousands`` are grouped by three with ``sep``."""
     v = np.asarray(values, dtype=float)
-    if v.size == 0:
-        return np.zeros(0, dtype=S)
-    nan = np.isnan(v)
-    ints = np.round(np.where(nan, 0.0, v)).astype(np.int64)
-    out = ints.astype(S)
-    if thousands is not None and thousands.any():
-        rows = thousands & ~nan & (ints >= 1000)
-        digits = out[rows]
-        length = np.strings.str_len(digits)
-        padded = np.strings.zfill(digits, 12)
-        pieces = [np.strings.slice(padded, i, i + 3) for i in range(0, 12, 3)]
-        joined = np.strings.add(np.strings.add(np.strings.add(np.strings.add(np.strings.add(np.strings.add(
-            pieces[0], sep), pieces[1]), sep), pieces[2]), sep), pieces[3])
-        groups = (length + 2) // 3
-        out[rows] = np.strings.slice(joined, (12 - length) + (4 - groups), None)
-    out[nan] = ""
-    return out
+    plain = _spread(v, lambda distinct: ["" if k != k else str(int(round(k))) for k in distinct.tolist()])
+    if thousands is None or not np.asarray(thousands).any():
+        return plain
+    grouped = _spread(v, lambda distinct: ["" if k != k else f"{int(round(k)):,}".replace(",", sep)
+                                           for k in distinct.tolist()])
+    return pc.if_else(pa.array(np.asarray(thousands, dtype=bool)), grouped, plain)
 
 
-def format_flags(values, words: tuple[str, str]) -> np.ndarray:
+def format_flags(values, words: tuple[str, str]) -> pa.Array:
     """Booleans as the export's yes/no words; missing as ''."""
     flags = pd.Series(values).astype("boolean")
-    out = np.where(flags.fillna(False).to_numpy(dtype=bool), words[0], words[1]).astype(S)
-    out[flags.isna().to_numpy()] = ""
-    return out
+    # 0 = yes, 1 = no, 2 = not stated: the index into (yes, no, "").
+    keys = np.where(flags.isna().to_numpy(), 2, np.where(flags.fillna(False).to_numpy(dtype=bool), 0, 1))
+    return _spread(keys, lambda distinct: [(words[0], words[1], "")[k] for k in distinct.tolist()])
 
 
 @lru_cache(maxsize=2)
@@ -235,16 +248,17 @@ def district_names(reference_dir: Path | None = None) -> dict[str, str]:
     return dict(zip(frame["district"], frame["name_ru"], strict=True))
 
 
-def _district_column(frame: pd.DataFrame, delimiter: str) -> np.ndarray:
+def _district_column(frame: pd.DataFrame, delimiter: str) -> pa.Array:
     if "district_name" in frame.columns:
         return text_values(frame["district_name"], delimiter)
     names = district_names()
     series = frame["district"]
     if isinstance(series.dtype, pd.CategoricalDtype):
         # Two districts share a Russian name (Таласский район in KZ and in KG): map codes, not categories.
-        vocab = np.asarray([names.get(str(c), str(c)) for c in series.cat.categories] + [""], dtype=S)
+        vocab = _strings([names.get(str(c), str(c)) for c in series.cat.categories] + [""])
         codes = series.cat.codes.to_numpy()
-        return quote_minimal(vocab, delimiter)[np.where(codes < 0, vocab.size - 1, codes)]
+        spread = pc.take(vocab, pa.array(np.where(codes < 0, len(vocab) - 1, codes).astype(np.int32)))
+        return quote_minimal(spread, delimiter)
     return text_values(series.map(lambda k: names.get(k, k)), delimiter)
 
 
@@ -274,11 +288,8 @@ def render_kz_erdr(frame: pd.DataFrame, options: RenderOptions | None = None, *,
     has_time = frame["occurred_has_time"].to_numpy(dtype=bool)
     short, iso = _mask(opt.short_year, n), _mask(opt.iso_dates, n)
     occ_date = format_dates(occurred, iso=iso, short_year=short)
-    if opt.separate_time:
-        occ_text = occ_date
-    else:
-        times = format_times(occurred, has_time)
-        occ_text = np.where(times != "", np.strings.add(np.strings.add(occ_date, " "), times), occ_date).astype(S)
+    times = format_times(occurred, has_time)
+    occ_text = occ_date if opt.separate_time else _join_if(has_time & ~np.isnat(occurred), occ_date, times, " ")
     comma = ~_mask(opt.dot_decimal, n)
     columns = [
         text_values(frame["source_id"], delimiter),
@@ -291,7 +302,7 @@ def render_kz_erdr(frame: pd.DataFrame, options: RenderOptions | None = None, *,
         quote_minimal(format_decimals(frame["lat"], comma=comma), delimiter),
         quote_minimal(format_decimals(frame["lon"], comma=comma), delimiter),
         text_values(frame["status_raw"], delimiter),
-        format_integers(frame["damage"], thousands=opt.thousands, sep=opt.thousands_sep),
+        quote_minimal(format_integers(frame["damage"], thousands=opt.thousands, sep=opt.thousands_sep), delimiter),
         format_flags(frame["online"], flags),
         format_flags(frame["minor_involved"], flags),
         format_flags(frame["foreign_national"], flags),
@@ -300,7 +311,7 @@ def render_kz_erdr(frame: pd.DataFrame, options: RenderOptions | None = None, *,
     header = list(KZ_HEADER)
     if opt.separate_time:
         header.insert(3, "Время совершения")
-        columns.insert(3, format_times(occurred, has_time))
+        columns.insert(3, times)
     table = Table(header, columns, delimiter)
     for name, values in opt.extra.items():
         table.header.append(name)
@@ -326,9 +337,12 @@ def render_kg_erp(frame: pd.DataFrame, options: RenderOptions | None = None, *, 
     flags = opt.flags or ("1", "0")
     dmy = _mask(opt.dmy_dates, n)
     occurred = frame["occurred_at"].to_numpy(dtype="datetime64[s]")
-    lat = format_decimals(frame["lat"], comma=False)
-    lon = format_decimals(frame["lon"], comma=False)
-    coords = np.where((lat == "") | (lon == ""), "", np.strings.add(np.strings.add(lat, ", "), lon)).astype(S)
+    lat = frame["lat"].to_numpy(dtype=float)
+    lon = frame["lon"].to_numpy(dtype=float)
+    located = ~np.isnan(lat) & ~np.isnan(lon)
+    coords = _join_if(located, format_decimals(lat), format_decimals(lon), ", ")
+    if n:
+        coords = pc.if_else(pa.array(located), coords, "")
     oblast = frame["oblast"].astype(str).map(KG_OBLAST_NAME)
     columns = [
         text_values(frame["source_id"], delimiter),
@@ -342,7 +356,7 @@ def render_kg_erp(frame: pd.DataFrame, options: RenderOptions | None = None, *, 
         text_values(frame["settlement"], delimiter),
         quote_minimal(coords, delimiter),
         text_values(frame["status_raw"], delimiter),
-        format_integers(frame["damage"], thousands=opt.thousands, sep=opt.thousands_sep),
+        quote_minimal(format_integers(frame["damage"], thousands=opt.thousands, sep=opt.thousands_sep), delimiter),
         format_flags(frame["online"], flags),
         format_flags(frame["minor_involved"], flags),
         format_flags(frame["foreign_national"], flags),
@@ -363,34 +377,42 @@ def render_plain(frame: pd.DataFrame, header: tuple[str, ...], *, delimiter: str
 
 # -------------------------------------------------------------------------------- serialisation
 
-def _join_tree(parts: list[np.ndarray]) -> np.ndarray:
-    # Pairwise concatenation keeps the copying at O(row length × log(columns)).
-    while len(parts) > 1:
-        parts = [np.strings.add(parts[i], parts[i + 1]) if i + 1 < len(parts) else parts[i] for i in range(0, len(parts), 2)]
-    return parts[0]
+def _body_bytes(table: Table, newline: str) -> bytes:
+    """UTF-8 bytes of all data rows: Arrow joins the fields, the joined array's data buffer is the body."""
+    rows = pc.binary_join_element_wise(*table.columns, table.delimiter) if len(table.columns) > 1 \
+        else table.columns[0]
+    rows = pc.binary_join_element_wise(rows, pa.scalar(newline), "")
+    if isinstance(rows, pa.ChunkedArray):
+        rows = rows.combine_chunks()
+    offset_type = np.int64 if pa.types.is_large_string(rows.type) else np.int32
+    offsets = np.frombuffer(rows.buffers()[1], dtype=offset_type)[rows.offset: rows.offset + len(rows) + 1]
+    data = rows.buffers()[2]
+    if data is None:
+        return b""
+    return memoryview(data)[int(offsets[0]):int(offsets[-1])].tobytes()
+
+
+def table_bytes(table: Table, dialect: Dialect) -> bytes:
+    """The whole file: header line and rows, each ended by ``dialect.newline``, in ``dialect.encoding``."""
+    if table.delimiter != dialect.delimiter:
+        raise ValueError(f"table quoted for {table.delimiter!r}, dialect wants {dialect.delimiter!r}")
+    header_fields = quote_minimal(_strings(list(table.header)), table.delimiter).to_pylist()
+    head = (table.delimiter.join(header_fields) + dialect.newline).encode("utf-8")
+    body = _body_bytes(table, dialect.newline) if table.n_rows else b""
+    utf8 = head + body
+    if dialect.encoding in ("utf-8", "utf8"):
+        return utf8
+    if dialect.encoding == "utf-8-sig":
+        return b"\xef\xbb\xbf" + utf8
+    text = utf8.decode("utf-8")
+    if dialect.encoding == "utf-16":
+        return b"\xff\xfe" + text.encode("utf-16-le")
+    return text.encode(dialect.encoding)
 
 
 def table_text(table: Table, newline: str) -> str:
-    """The whole file as text: header line and rows, each ended by ``newline``."""
-    delimiter = table.delimiter
-    header_fields = quote_minimal(np.asarray(table.header, dtype=S), delimiter).tolist()
-    head = delimiter.join(header_fields) + newline
-    if table.n_rows == 0:
-        return head
-    parts: list[np.ndarray] = []
-    for column in table.columns:
-        parts.append(column)
-        parts.append(np.asarray(delimiter, dtype=S))
-    parts[-1] = np.asarray(newline, dtype=S)
-    rows = _join_tree([np.broadcast_to(p, (table.n_rows,)) if p.ndim == 0 else p for p in parts])
-    return head + "".join(rows.tolist())
-
-
-def encode_text(text: str, encoding: str) -> bytes:
-    """Encode as files are saved: ``utf-8-sig`` and ``utf-16`` (little endian) carry a BOM."""
-    if encoding == "utf-16":
-        return b"\xff\xfe" + text.encode("utf-16-le")
-    return text.encode(encoding)
+    """The whole file as text (header and rows, each ended by ``newline``)."""
+    return table_bytes(table, Dialect("utf-8", table.delimiter, newline)).decode("utf-8")
 
 
 def write_table(path: Path | str, table: Table, dialect: Dialect) -> int:
@@ -398,9 +420,7 @@ def write_table(path: Path | str, table: Table, dialect: Dialect) -> int:
 
     The table must have been rendered for ``dialect.delimiter`` (quoting depends on it).
     """
-    if table.delimiter != dialect.delimiter:
-        raise ValueError(f"table quoted for {table.delimiter!r}, dialect wants {dialect.delimiter!r}")
-    Path(path).write_bytes(encode_text(table_text(table, dialect.newline), dialect.encoding))
+    Path(path).write_bytes(table_bytes(table, dialect))
     return table.n_rows
 
 
