@@ -39,6 +39,8 @@ def month_end(day: date) -> date:
 def month_starts(start: date, end: date) -> list[date]:
     """First days of every month touched by ``start..end`` (inclusive); empty when ``end < start``."""
     months: list[date] = []
+    if end < start:
+        return months
     current = month_start(start)
     while current <= end:
         months.append(current)
@@ -189,11 +191,10 @@ def coverage_banners(con: duckdb.DuckDBPyConnection, start: date | None, end: da
     banners = []
     for oblast, group in holes.groupby("oblast", sort=False):
         runs = _month_runs(pd.Timestamp(m).date() for m in group["month"])
-        parts = [_run_label(first, last, lang) for first, last in runs[:max_runs]]
+        text = ", ".join(_run_label(first, last, lang) for first, last in runs[:max_runs])
         if len(runs) > max_runs:
-            parts.append(pick(TEXT, "and_more", lang).format(n=len(runs) - max_runs))
-        banners.append(pick(TEXT, "banner", lang).format(unit=names.get(str(oblast), str(oblast)),
-                                                         months=", ".join(parts)))
+            text += " " + pick(TEXT, "and_more", lang).format(n=len(runs) - max_runs)
+        banners.append(pick(TEXT, "banner", lang).format(unit=names.get(str(oblast), str(oblast)), months=text))
     return banners
 
 

@@ -105,8 +105,8 @@ def series(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
     start = start or flt.start or first
     end = end or flt.end or last
     scope = compstat.selection_scope(con, flt)
-    if start is None or end is None or end < start or not scope.units:
-        return _empty_series(by)
+    if last is None or start is None or end is None or end < start or not scope.units:
+        return _empty_series(by)  # no incidents at all: nothing to draw (not a line of missing months)
     periods = _period_starts(start, end, freq)
     counts: dict[tuple[Any, ...], int] = {}
     dims = (*by, FREQS[freq])
