@@ -91,6 +91,7 @@ def run(rows: int, out_dir: Path, skip_app: bool, runs: int, bulletins: int, fin
         result["ingest_s"] = round(ingest["total_s"], 3)
         result["cp1251_s"] = round(ingest["files"][0]["seconds"], 3)
         result["utf8_bom_s"] = round(ingest["files"][1]["seconds"], 3)
+        result["ingest_cpu_s"] = round(ingest["cpu_s"], 3)
         result["peak_rss_mib"] = round(ingest["peak_rss_mib"], 1)
         result["rss_before_load_mib"] = round(ingest["rss_ready_mib"] or 0, 1)
         result["rows_per_s"] = round(rows / ingest["total_s"]) if ingest["total_s"] else None
@@ -99,6 +100,7 @@ def run(rows: int, out_dir: Path, skip_app: bool, runs: int, bulletins: int, fin
         notes["baseline_pandas_s"] = baseline["error"]
     else:
         result["baseline_pandas_s"] = round(baseline["total_s"], 3)
+        result["baseline_cpu_s"] = round(baseline["cpu_s"], 3)
         result["baseline_peak_rss_mib"] = round(baseline["peak_rss_mib"], 1)
     if result.get("ingest_s") and result.get("baseline_pandas_s"):
         result["ingest_vs_pandas"] = round(result["baseline_pandas_s"] / result["ingest_s"], 2)
@@ -120,19 +122,21 @@ def run(rows: int, out_dir: Path, skip_app: bool, runs: int, bulletins: int, fin
         loaded = exchange.load_exchange(con, b_path, f_path)
         result["exchange_load"] = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in loaded.items()}
 
-        _log("page queries")
-        timings, query_notes = queries.time_page_queries(con, runs=runs)
-        result["queries_ms"] = {k: (round(v, 2) if v is not None else None) for k, v in timings.items()}
-        notes.update({f"queries_ms[{k}]": v for k, v in query_notes.items()})
-        measured = [v for v in timings.values() if v is not None]
-        result["queries_max_ms"] = round(max(measured), 2) if measured else None
-
-        _log("Gi* (999 permutations)")
-        seconds, detail = features.time_gi_star(con)
-        _store(result, notes, "gi_star_s", seconds, detail)
+        # matching first: its first call scans the fabulas; the Bulletins page then pays only the rerun
         _log("bulletin matching")
         seconds, detail = features.time_matching(con)
         _store(result, notes, "match_s", seconds, detail)
+        _log("Gi* (999 permutations)")
+        seconds, detail = features.time_gi_star(con)
+        _store(result, notes, "gi_star_s", seconds, detail)
+
+        _log("page queries (record a render of each page, replay each query)")
+        timings, query_notes, query_detail = queries.time_page_queries(con, query_db, runs=runs)
+        result["queries_ms"] = {k: (round(v, 2) if v is not None else None) for k, v in timings.items()}
+        result["queries_detail"] = query_detail
+        notes.update({f"queries_ms[{k}]": v for k, v in query_notes.items()})
+        measured = [v for v in timings.values() if v is not None]
+        result["queries_max_ms"] = round(max(measured), 2) if measured else None
         _log("slides")
         seconds, detail = features.time_slides(con, out_dir)
         _store(result, notes, "slides_s", seconds, detail)
@@ -191,7 +195,7 @@ def render_table(result: dict[str, Any]) -> str:
     """The human-readable summary."""
     lines = [f"Shekara benchmark — {result['rows']:,} rows ({result['machine']['nproc']} cores, "
              f"{result['machine']['cpu']}, load {result['machine']['loadavg_at_start']:.1f})"]
-    for key in ("ingest_s", "cp1251_s", "baseline_pandas_s", "ingest_vs_pandas", "peak_rss_mib", "gi_star_s",
+    for key in ("ingest_s", "ingest_cpu_s", "cp1251_s", "baseline_pandas_s", "baseline_cpu_s", "ingest_vs_pandas", "peak_rss_mib", "gi_star_s",
                 "match_s", "slides_s", "app_rss_mib", "queries_max_ms"):
         value = result.get(key)
         lines.append(f"  {key:<20} {'—' if value is None else value}")

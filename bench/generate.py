@@ -129,7 +129,9 @@ def _expand(items: list[tuple], weight_index: int) -> list[int]:
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(config={"preserve_insertion_order": "true", "enable_progress_bar": "false"})
+    con = duckdb.connect(config={"preserve_insertion_order": "true"})
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _register_lookups(con: duckdb.DuckDBPyConnection, profiles: list[tuple], districts: list[tuple]) -> None:

@@ -1,32 +1,38 @@
-"""Every query the Overview, Trends, Hotspots and Bulletins pages issue, found by reading the pages.
+"""Every query the Overview, Trends, Hotspots and Bulletins pages issue, recorded from a real render.
 
-The list is not written by hand (it would go stale as pages change): each page file is parsed and every
-reference to a function of an ``analytics`` module is collected — called directly or handed to a cache
-wrapper. A function is a *query* when it takes the database (a parameter named ``con``/``connection``/
-``cursor``); chart builders and formatting helpers take frames and are not timed. Each query is called as the
-page calls it with default filters (the sidebar's default period: from the first day of the same month a year
-before the last date with data, to that date), filling parameters by name (``con``, ``filters``, ``lang``,
-``viewer``, ``as_of`` …). A required parameter the bench cannot fill is reported with its name, not skipped
-silently.
+The list is not written by hand (it would go stale as pages change). Each page file is parsed for the
+``analytics`` functions it references; those that take the database (a ``con``/``connection``/``cursor``
+parameter) — plus the shared sidebar's queries — are wrapped with a recorder, and the page is rendered once
+with Streamlit's ``AppTest`` on the benchmark database (``SHEKARA_AUTH=off``, default sidebar filters,
+Russian). Every call the page made (top level only: a query's helpers are part of its time) is then replayed
+outside Streamlit with the page's own arguments — same filters, same as-of date — and its median over 20 runs
+is reported as ``"<page>:<module>.<function>"``. The page's ``st.cache_data`` is bypassed on purpose: the
+figure is the cost of a cache miss, which every user pays after each upload.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.measure import ROOT, call_with, median_ms
+from bench.measure import ROOT, median_ms
 
 PAGES = ("overview", "trends", "hotspots", "bulletins")
 # Glue the pages use that is not a query of the data (widgets, labels, downloads, the cached connection).
 NOT_QUERIES = {"analytics.ui", "analytics.i18n", "analytics.exports", "analytics.audit", "analytics.config"}
 CONNECTION_NAMES = ("con", "connection", "cursor", "conn", "db")
+# What the shared sidebar (analytics.ui.sidebar_filters, data_version) runs on every page render.
+SIDEBAR_QUERIES = [("analytics.reference", "date_bounds"), ("analytics.reference", "oblasts"),
+                   ("analytics.reference", "districts"), ("analytics.reference", "categories"),
+                   ("analytics.db", "data_version")]
 
 
 @dataclass
@@ -91,58 +97,127 @@ def is_query(func: Callable[..., Any]) -> bool:
     return any(name in params for name in CONNECTION_NAMES)
 
 
-def default_arguments(con: Any, last: date | None, first: date | None) -> dict[str, Any]:
-    """The values a page passes on first render, by parameter name."""
-    from analytics.access import SYSTEM
-    from analytics.filters import Filters
+@dataclass
+class RecordedCall:
+    """One query call a page made while rendering, with its arguments, for replay."""
 
-    end = last or date.today()
-    start = max(first or end, date(end.year - 1, end.month, 1))
-    filters = Filters(start=start, end=end)
-    return {
-        "filters": filters, "flt": filters, "selection": filters, "lang": "ru", "language": "ru",
-        "viewer": SYSTEM, "as_of": end, "start": start, "end": end, "period_start": start, "period_end": end,
-    }
+    key: str
+    func: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    first_ms: float
 
 
-def time_page_queries(con: Any, runs: int = 20, overrides: dict[str, dict[str, Any]] | None = None
-                      ) -> tuple[dict[str, float | None], dict[str, str]]:
-    """Median ms of every query of the four pages, and the reasons for those that could not run.
+def _wrap(query: PageQuery, func: Callable[..., Any], calls: list[RecordedCall], depth: list[int]) -> Callable:
+    @functools.wraps(func)
+    def recorder(*args: Any, **kwargs: Any) -> Any:
+        depth[0] += 1
+        start = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+            # only what the page calls itself: a query's own helpers are part of its time
+            if depth[0] == 0:
+                calls.append(RecordedCall(query.key, func, args, kwargs, (time.perf_counter() - start) * 1000))
+    return recorder
 
-    Parameters
-    ----------
-    con : the loaded benchmark database (each query gets its own cursor, as a page script does).
-    runs : timed calls per query (after one untimed warm-up).
-    overrides : per ``module.name`` extra arguments (e.g. a category the page picks by default).
+
+def record_page(page: str, db_path: Path) -> tuple[list[RecordedCall], list[str]]:
+    """Render ``pages/<page>.py`` once with Streamlit's AppTest (default sidebar filters, Russian) and record
+    every call of an ``analytics`` query the page and the sidebar make.
 
     Returns
     -------
-    (timings, notes) : ``{"page:module.function": ms or None}`` and ``{key: why it is None or skipped}``.
+    (calls, errors) : recorded calls in order; exceptions the page raised while rendering.
     """
-    from analytics import reference
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
 
-    first, last = reference.date_bounds(con)
+    page_file = ROOT / "pages" / f"{page}.py"
+    targets = referenced_functions(page_file, page) + [PageQuery("sidebar", m, n) for m, n in SIDEBAR_QUERIES]
+    calls: list[RecordedCall] = []
+    depth = [0]
+    patched: list[tuple[Any, str, Any]] = []
+    for query in targets:
+        module = importlib.import_module(query.module)
+        func = getattr(module, query.name, None)
+        if not callable(func) or inspect.isclass(func) or not is_query(func):
+            continue
+        patched.append((module, query.name, func))
+        setattr(module, query.name, _wrap(query, func, calls, depth))
+    previous = {k: os.environ.get(k) for k in ("SHEKARA_DB", "SHEKARA_AUTH")}
+    os.environ.update(SHEKARA_DB=str(db_path), SHEKARA_AUTH="off")
+    try:
+        st.cache_data.clear()
+        app = AppTest.from_file(str(page_file), default_timeout=900)
+        app.run()
+        errors = [str(e.value)[:300] for e in app.exception]
+    finally:
+        for module, name, func in patched:
+            setattr(module, name, func)
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return calls, errors
+
+
+def _replay_args(call: RecordedCall, cursor: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The recorded arguments with the page's connection swapped for the bench's cursor."""
+    import duckdb
+
+    swap = lambda value: cursor if isinstance(value, duckdb.DuckDBPyConnection) else value  # noqa: E731
+    return tuple(swap(a) for a in call.args), {k: swap(v) for k, v in call.kwargs.items()}
+
+
+def time_page_queries(con: Any, db_path: Path, runs: int = 20, slow_ms: float = 500.0
+                      ) -> tuple[dict[str, float | None], dict[str, str], dict[str, Any]]:
+    """Median ms of every query the four pages (and the sidebar) issue, replayed with the page's arguments.
+
+    Parameters
+    ----------
+    con : the loaded benchmark database (replays use their own cursor, as a page script does).
+    db_path : its file, for the recording render.
+    runs : timed replays per query after one untimed warm-up; a query slower than ``slow_ms`` gets 3
+        (its figure is far above any target anyway, and 20 runs of it would dominate the bench).
+
+    Returns
+    -------
+    (timings, notes, detail) : ``{"page:module.function": median ms}``, reasons for nulls and page errors,
+    and per query ``first_ms`` (inside the page render, cold) and ``runs``.
+    """
     timings: dict[str, float | None] = {}
     notes: dict[str, str] = {}
+    detail: dict[str, Any] = {}
+    seen_sidebar: set[str] = set()
     for page in PAGES:
-        page_file = ROOT / "pages" / f"{page}.py"
-        queries = referenced_functions(page_file, page) if page_file.exists() else []
-        if not queries:
-            timings[f"{page}:*"] = None
-            notes[f"{page}:*"] = "the page calls no analytics query yet (still a placeholder)"
-            continue
-        for query in queries:
-            func = getattr(importlib.import_module(query.module), query.name, None)
-            if not callable(func) or inspect.isclass(func) or not is_query(func):
-                continue
+        calls, errors = record_page(page, db_path)
+        if errors:
+            notes[f"{page}:render"] = " | ".join(errors)
+        if not calls:
+            notes[f"{page}:*"] = "the page issued no analytics query while rendering"
+        counts: dict[str, int] = {}
+        for call in calls:
+            key = call.key
+            if key.startswith("sidebar:"):
+                if key in seen_sidebar:
+                    continue
+                seen_sidebar.add(key)
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] > 1:
+                key = f"{key}#{counts[key]}"
             cursor = con.cursor()
-            available = {**default_arguments(cursor, last, first), **{name: cursor for name in CONNECTION_NAMES},
-                         **(overrides or {}).get(f"{query.module.removeprefix('analytics.')}.{query.name}", {})}
+            args, kwargs = _replay_args(call, cursor)
             try:
-                timings[query.key] = median_ms(call_with(func, available), runs=runs)
+                first = median_ms(lambda: call.func(*args, **kwargs), runs=1, warmup=0)  # noqa: B023
+                n = runs if first < slow_ms else 3
+                timings[key] = median_ms(lambda: call.func(*args, **kwargs), runs=n, warmup=0)  # noqa: B023
+                detail[key] = {"first_in_page_ms": round(call.first_ms, 1), "runs": n + 1}
             except Exception as exc:  # noqa: BLE001 — a failing query is a finding, reported by name
-                timings[query.key] = None
-                notes[query.key] = f"{type(exc).__name__}: {exc}"[:300]
+                timings[key] = None
+                notes[key] = f"{type(exc).__name__}: {exc}"[:300]
             finally:
                 cursor.close()
-    return timings, notes
+    return timings, notes, detail
