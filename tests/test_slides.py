@@ -361,13 +361,37 @@ def test_border_slide_accounts_for_every_geocoded_incident(con):
     assert spec.bullets and spec.bullets[0]["en"].endswith("of the border (24 of 24)")
 
 
-def test_hotspot_slide_maps_every_geocoded_incident_offline(con):
-    slides_fixture.fill(con)
-    options = DeckOptions(as_of=slides_fixture.AS_OF)
-    spec = content.hotspot_slide(con, options)
-    geocoded = con.execute("SELECT count(*) FROM incidents WHERE geo_ok AND registered_on BETWEEN ? AND ?",
-                           [options.period_start, options.as_of]).fetchone()[0]
+def fake_hotspots(monkeypatch, classes: list[str], counts: list[int]) -> None:
+    """Replace the Gi* analysis by hand-made cells (real H3 cells near Kordai) to test what the slide draws."""
+    import h3
+    import numpy as np
+
+    from analytics import hotspots
+
+    cells = [int(h3.str_to_int(c)) for c in h3.grid_disk(h3.latlng_to_cell(43.05, 74.7, 7), 2)][:len(classes)]
+    frame = pd.DataFrame({"h3": np.array(cells, dtype=np.uint64), "lat": 43.05, "lon": 74.7,
+                          "count": counts, "gi_z": [4.0 - i for i in range(len(classes))], "p_fdr": 0.01,
+                          "class": classes})
+    points = pd.DataFrame({"side": ["KZ"] * sum(counts)})
+    monkeypatch.setattr(hotspots, "analyse_hotspots",
+                        lambda con, filters: hotspots.HotspotResult(res=7, points=points, cells=frame))
+
+
+def test_hotspot_map_draws_only_significant_cells_offline(con, monkeypatch):
+    fake_hotspots(monkeypatch, ["hot_99", "hot_95", "cold_90", "none", "none"], [9, 6, 0, 2, 1])
+    monkeypatch.setattr(content, "MAP_CELL_LIMIT", 2)
+    spec = content.hotspot_slide(con, DeckOptions(as_of=slides_fixture.AS_OF))
     assert spec.figure.layout.map.style == "white-bg"  # no tiles: the image renders without internet
-    cells = [trace for trace in spec.figure.data if trace.type == "choroplethmap"]
-    assert sum(sum(trace.z) for trace in cells) == geocoded  # no significant cell here: the count layer
-    assert spec.note["en"].endswith(f"geocoded incidents: {geocoded}.")
+    drawn = [trace for trace in spec.figure.data if trace.type == "choroplethmap"]
+    assert sorted(len(trace.locations) for trace in drawn) == [1, 1]  # the two strongest of three significant
+    assert {trace.name for trace in drawn} == {"Очаг, 99 %", "Очаг, 95 %"}
+    assert spec.note["ru"] == ("Getis-Ord Gi* по ячейкам H3 с поправкой FDR; значимых очагов: 2; происшествий с "
+                               "координатами: 18. На карте 2 из 3 ячеек (самые значимые).")
+
+
+def test_hotspot_map_without_significant_cells_shows_counts(con, monkeypatch):
+    fake_hotspots(monkeypatch, ["none", "none", "none"], [5, 3, 0])
+    spec = content.hotspot_slide(con, DeckOptions(as_of=slides_fixture.AS_OF, lang="en"))
+    drawn = [trace for trace in spec.figure.data if trace.type == "choroplethmap"]
+    assert len(drawn) == 1 and list(drawn[0].z) == [5, 3]  # every incident on the map; empty cells left out
+    assert spec.note["en"].startswith("No significant hotspots")

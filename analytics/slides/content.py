@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -33,6 +34,7 @@ FULL_CHART = (920, 400)
 HALF_CHART = (560, 470)
 WIDE_CHART = (640, 440)  # beside a column of findings
 MAP_CHART = (1000, 430)
+MAP_CELL_LIMIT = 400  # hexagons drawn on the slide map (rendering time grows with each polygon)
 
 TEXT: dict[str, dict[str, str]] = {
     "ru": {
@@ -72,8 +74,7 @@ TEXT: dict[str, dict[str, str]] = {
         "small_numbers": "Меньше {n} случаев за 28 дней — процент изменения ненадёжен: {items}.",
         "no_small_numbers": "Малых чисел среди ключевых показателей нет.",
         "missing_note": "Месяц без загруженных данных показан как пропуск, а не как ноль.",
-        "unavailable": "Раздел недоступен: модуль {module} ещё не подключён.",
-        "no_data": "Нет данных за период.",
+        "no_bulletins": "За период ориентировок не направлялось.",
         "bulletin_direction": "Направление обмена",
         "no_operations": "Совместных операций за период не было.",
         "op_count": "Операций",
@@ -81,6 +82,7 @@ TEXT: dict[str, dict[str, str]] = {
                         "происшествий с координатами: {points}.",
         "hotspot_none": "Значимых очагов (Gi*, FDR) нет; цвет — число происшествий в ячейке H3; "
                         "происшествий с координатами: {points}.",
+        "hotspot_cut": "На карте {shown} из {total} ячеек (самые значимые).",
         "border_note": "Пояса: 0–5, 5–15, 15–30 и более 30 км до линии границы; только происшествия с координатами.",
         "op_measure": "Результат",
         "op_total": "Всего",
@@ -131,8 +133,7 @@ TEXT: dict[str, dict[str, str]] = {
         "small_numbers": "Fewer than {n} cases in 28 days — the percentage change is unreliable: {items}.",
         "no_small_numbers": "No small numbers among the key indicators.",
         "missing_note": "A month without uploaded data is shown as a gap, never as zero.",
-        "unavailable": "Section unavailable: module {module} is not connected yet.",
-        "no_data": "No data for the period.",
+        "no_bulletins": "No bulletins were sent in the period.",
         "bulletin_direction": "Exchange direction",
         "no_operations": "No joint operations in the period.",
         "op_count": "Operations",
@@ -140,6 +141,7 @@ TEXT: dict[str, dict[str, str]] = {
                         "geocoded incidents: {points}.",
         "hotspot_none": "No significant hotspots (Gi*, FDR); colour shows incidents per H3 cell; "
                         "geocoded incidents: {points}.",
+        "hotspot_cut": "The map shows {shown} of {total} cells (the most significant).",
         "border_note": "Bands: 0–5, 5–15, 15–30 and over 30 km from the border line; geocoded incidents only.",
         "op_measure": "Result",
         "op_total": "Total",
@@ -244,11 +246,6 @@ def direction_label(direction: str) -> Text:
 
 def period_text(options: DeckOptions, lang: str) -> str:
     return f"{i18n.format_date(options.period_start, lang)} – {i18n.format_date(options.as_of, lang)}"
-
-
-def unavailable_slide(key: str, title: Text, module: str) -> SlideSpec:
-    """Stand-in slide when a concern module is not installed: the deck still builds and says why."""
-    return SlideSpec(key=key, title=title, bullets=[label("unavailable", module=module)])
 
 
 def show_text(text: Text | None, lang: str) -> str:
@@ -484,19 +481,6 @@ def small_numbers_note(kpi_frame: pd.DataFrame | None, *, key_column: str = "cat
 # --- assembling the deck --------------------------------------------------------------------
 
 
-def guarded(module: str, key: str, title: Text, build: Callable[[], list[SlideSpec]]) -> list[SlideSpec]:
-    """Run a section builder; if its concern module is not installed, one stand-in slide says so.
-
-    Only a missing ``module`` is tolerated: any other error (a bug, bad data) propagates.
-    """
-    try:
-        return build()
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return [unavailable_slide(key, title, module)]
-
-
 def build_all(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> list[SlideSpec]:
     """Every slide of the deck in meeting order.
 
@@ -514,13 +498,9 @@ def build_all(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> list[Slid
     slides = [title_slide(options), agenda_slide(options)]
     kpi = kpi_slide(con, options)
     slides.append(kpi)
-    slides += guarded("analytics.charts", "trend", label("trend"), lambda: trend_slides(con, options))
-    slides += guarded("analytics.hotspots", "hotspots", label("hotspots"), lambda: [hotspot_slide(con, options)])
-    slides += guarded("analytics.border", "border", label("border"), lambda: [border_slide(con, options)])
-    slides += guarded("analytics.bulletins", "bulletins", label("bulletins"),
-                      lambda: [bulletins_slide(con, options)])
-    slides += guarded("analytics.operations", "operations", label("operations"),
-                      lambda: [operations_slide(con, options)])
+    slides += trend_slides(con, options)
+    slides += [hotspot_slide(con, options), border_slide(con, options), bulletins_slide(con, options),
+               operations_slide(con, options)]
     slides.append(coverage_slide(con, options, kpi.table.frame if kpi.table is not None else None,
                                  key_column=KPI_KEY_COLUMN, labels=kpi_row_label))
     slides.append(next_steps_slide(options))
@@ -528,7 +508,8 @@ def build_all(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> list[Slid
 
 
 # --- sections fed by the concern modules -----------------------------------------------------
-# Each imports its module lazily so a deck can still be made while a module is missing (see guarded).
+# Imported inside the builders: build_deck starts Chromium first, and the heavy geo stack (geopandas,
+# shapely, h3) then loads while the browser boots.
 
 KPI_KEY_COLUMN = "direction"
 
@@ -583,15 +564,25 @@ def hotspot_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> Slide
 
     lang = options.body_lang
     result = hotspots.analyse_hotspots(con, options.filters())
-    classes = result.cells["class"].astype("string") if not result.cells.empty else pd.Series(dtype="string")
-    hot = int(classes.str.startswith("hot").sum())
-    significant = hot + int(classes.str.startswith("cold").sum())
-    # With nothing significant a map of grey cells says nothing: show the counts instead, and say so.
-    layer = "gi" if significant else "count"
-    figure = hotspots.hotspot_map(result.cells, lang, layer=layer, crossings=hotspots.crossings(con),
-                                  settlements=hotspots.settlements(con))
-    note = label("hotspot_note", cells=hot, points=len(result.points)) if significant else \
-        label("hotspot_none", points=len(result.points))
+    cells = result.cells
+    significant_mask = (cells["class"].astype("string") != "none").to_numpy(dtype=bool) if not cells.empty \
+        else np.zeros(0, dtype=bool)
+    hot = int(cells["class"].astype("string").str.startswith("hot").sum()) if not cells.empty else 0
+    # The image needs only what a slide can show: the significant cells (the grey "not significant" ones
+    # are most of the map and most of its rendering time), or the busiest cells when nothing is significant.
+    if significant_mask.any():
+        layer, pool = "gi", cells[significant_mask]
+        shown = pool.loc[pool["gi_z"].abs().sort_values(ascending=False).index[:MAP_CELL_LIMIT]]
+        note = label("hotspot_note", cells=hot, points=len(result.points))
+    else:
+        layer, pool = "count", cells[cells["count"] > 0] if not cells.empty else cells
+        shown = pool.sort_values("count", ascending=False).head(MAP_CELL_LIMIT)
+        note = label("hotspot_none", points=len(result.points))
+    if len(shown) < len(pool):
+        note = {lg: f"{note[lg]} {pick(TEXT, 'hotspot_cut', lg).format(shown=len(shown), total=len(pool))}"
+                for lg in note}
+    figure = hotspots.hotspot_map(shown.reset_index(drop=True), lang, layer=layer,
+                                  crossings=hotspots.crossings(con), settlements=hotspots.settlements(con))
     return SlideSpec(key="hotspots", title=label("hotspots"), subtitle=both(lambda lg: period_text(options, lg)),
                      figure=figure, figure_size=MAP_CHART, note=note)
 
@@ -629,6 +620,9 @@ def bulletins_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> Sli
     }
     rows = [[pick(TEXT, f"b_{metric}", lang), *[render(totals.loc[d, metric]) for d in shown]]
             for metric, render in formats.items()] if shown else []
+    if not shown:
+        return SlideSpec(key="bulletins", title=label("bulletins"), subtitle=both(lambda lg: period_text(options, lg)),
+                         bullets=[label("no_bulletins")])
     table = TableSpec(
         header=[[label("bulletin_direction"), *[{"ru": d, "en": d} for d in shown]]],
         rows=rows, col_widths=[2.2] + [1.0] * len(shown),
