@@ -17,17 +17,12 @@ import pandas as pd
 
 from analytics.db import load_sql, quote_ident
 from analytics.ingest.detect import Detection
-from analytics.ingest.kinds import FIELDS
+from analytics.ingest.kinds import FIELDS, REQUIRED
 from analytics.ingest.reader import RAW, column_names
 
-TEMP_TABLES = (
-    "ingest_raw", "ingest_csv_errors", "ingest_csv_scans", "ingest_lines", "ingest_params", "ingest_stage",
-    "ingest_rules", "ingest_combo", "ingest_combo_rules", "ingest_combo_cat", "ingest_summary_cat", "ingest_ready",
-    "ingest_place_map", "ingest_status_map", "ingest_geo", "ingest_keys_multi", "ingest_versions", "ingest_outcome",
-    "ingest_replace_keys", "ingest_final", "ingest_ids", "ingest_side_map", "ingest_direction_map",
-    "ingest_districts_map",
-)
-TEMP_VIEWS = ("ingest_src", "ingest_raw_lines")
+# Fields nothing parses or matches exactly: kept as exported (only an empty cell becomes NULL).
+FREE_TEXT = {"summary", "settlement", "title_raw", "object_raw", "article_raw", "note", "place", "result",
+             "close_reason", "make_model", "color", "participants", "name", "unit", "case_ref", "livestock_kind"}
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -58,16 +53,19 @@ def extra_headers(detection: Detection) -> list[tuple[str, str]]:
 
 
 def create_source_view(con: duckdb.DuckDBPyConnection, detection: Detection, exact_lines: bool) -> None:
-    """The view ``ingest_src`` over ``ingest_raw``: fields by name, blank rows dropped (they are not data)."""
+    """Views over ``ingest_raw``: ``ingest_src`` (fields by name, blank rows dropped — they are not data),
+    ``ingest_row_hash`` (hash of a row's raw cells, for exact repeats) and ``ingest_raw_lines`` (a row as a CSV
+    line in the file's delimiter, for rejects)."""
     cols = column_names(len(detection.headers))
+    refs = [f"r.{quote_ident(c)}" for c in cols]
     by_field = {field: col for col, header in zip(cols, detection.headers, strict=True)
                 if (field := detection.column_map.get(header))}
     parts = ["r.rowid AS rid"]
     parts.append("l.line_no AS line_no" if exact_lines else "r.rowid + p.first_line AS line_no")
-    parts.append("hash(" + ", ".join(f"r.{quote_ident(c)}" for c in cols) + ") AS row_hash")
     for field in FIELDS[detection.kind]:
         col = by_field.get(field)
-        source = f"ingest_text(r.{quote_ident(col)})" if col else "CAST(NULL AS VARCHAR)"
+        macro = "ingest_free" if field in FREE_TEXT else "ingest_text"
+        source = f"{macro}(r.{quote_ident(col)})" if col else "CAST(NULL AS VARCHAR)"
         parts.append(f"{source} AS {quote_ident('f_' + field)}")
     extras = [col for col, _ in extra_headers(detection)]
     if extras:
@@ -75,15 +73,24 @@ def create_source_view(con: duckdb.DuckDBPyConnection, detection: Detection, exa
         parts.append(f"CAST(to_json(map(p.extra_keys, {values})) AS JSON) AS extra")
     else:
         parts.append("CAST(NULL AS JSON) AS extra")
-    not_blank = "trim(concat_ws('', " + ", ".join(f"r.{quote_ident(c)}" for c in cols) + ")) <> ''"
+    # Blank rows (Excel's ";;;;" lines) are not data: all cells NULL (cheap test), or — checked only for rows
+    # without a number — nothing but spaces.
+    keys = [f"r.{quote_ident(by_field[f])}" for f in REQUIRED[detection.kind] if f in by_field]
+    not_blank = "NOT (" + " AND ".join(f"{ref} IS NULL" for ref in refs) + ")"
+    if keys:
+        not_blank += (" AND (" + " OR ".join(f"{k} IS NOT NULL" for k in keys)
+                      + " OR trim(concat_ws('', " + ", ".join(refs) + ")) <> '')")
     joins = f" FROM {RAW} r CROSS JOIN ingest_params p"
     if exact_lines:
         joins += " JOIN ingest_lines l ON l.rid = r.rowid"
-    # Identifiers only (each through quote_ident), no values: the one dynamic statement of the loader.
+    # Identifiers only (each through quote_ident), no values: the dynamic statements of the loader.
     view = ("CREATE OR REPLACE TEMP VIEW ingest_src AS SELECT "  # noqa: S608
             + ", ".join(parts) + joins + " WHERE " + not_blank)
     con.execute(view)
-    cells = ", ".join(f"ingest_csv_cell(r.{quote_ident(c)}, p.delim)" for c in cols)
+    hashes = ("CREATE OR REPLACE TEMP VIEW ingest_row_hash AS SELECT r.rowid AS rid, "  # noqa: S608
+              + "hash(" + ", ".join(refs) + f") AS row_hash FROM {RAW} r")
+    con.execute(hashes)
+    cells = ", ".join(f"ingest_csv_cell({ref}, p.delim)" for ref in refs)
     lines = ("CREATE OR REPLACE TEMP VIEW ingest_raw_lines AS SELECT r.rowid AS rid, "  # noqa: S608
              + "concat_ws(p.delim, " + cells + f") AS raw_line FROM {RAW} r CROSS JOIN ingest_params p")
     con.execute(lines)
@@ -135,10 +142,14 @@ def write_rejects(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    """Free the per-load temp tables (they live until the connection closes otherwise)."""
-    for view in TEMP_VIEWS:
+    """Free the per-load temp tables and views (they live until the connection closes otherwise)."""
+    views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary "
+                                       "AND starts_with(view_name, 'ingest_')").fetchall()]
+    for view in views:
         con.execute(f"DROP VIEW IF EXISTS {quote_ident(view)}")
-    for table in TEMP_TABLES:
+    tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
+                                        "AND starts_with(table_name, 'ingest_')").fetchall()]
+    for table in tables:
         con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
 
 

@@ -1,6 +1,7 @@
--- Incidents, step 2: harmonised category from ref_category_rules, evaluated on DISTINCT
--- (side, article, object, title) combinations; fabula (summary) regexes only for rows whose combination has a
--- summary rule that could beat the best plain rule. Highest priority wins; a tie goes to the rule listed first.
+-- Incidents, step 2: harmonised category from ref_category_rules, evaluated on the DISTINCT
+-- (side, article, object, title) combinations. Rules with a fabula (summary) regex are evaluated per row afterwards
+-- (category_summary.sql), only for rows whose combination has such a rule that could beat the best plain rule.
+-- Highest priority wins; a tie goes to the rule listed first.
 CREATE OR REPLACE TEMP TABLE ingest_rules AS
 SELECT
     row_number() OVER () AS rule_order,
@@ -18,15 +19,16 @@ FROM ref_category_rules;
 
 CREATE OR REPLACE TEMP TABLE ingest_combo AS
 WITH c AS (
-    SELECT DISTINCT side, article_raw, object_raw, title_raw
+    SELECT combo_key, any_value(side) AS side, any_value(article_raw) AS article_raw,
+           any_value(object_raw) AS object_raw, any_value(title_raw) AS title_raw
     FROM ingest_stage
     WHERE reject_reason IS NULL
+    GROUP BY combo_key
 ), l AS (
     SELECT *, lower(article_raw) AS article_l FROM c
 )
 SELECT
-    row_number() OVER () AS combo_id,
-    side, article_raw, object_raw, title_raw,
+    combo_key, side, article_raw, object_raw, title_raw,
     lower(object_raw) AS object_l,
     lower(title_raw) AS title_l,
     nullif(regexp_extract(article_l, '(\d+(?:-\d+)?)', 1), '') AS art,
@@ -41,7 +43,7 @@ SELECT
 FROM l;
 
 CREATE OR REPLACE TEMP TABLE ingest_combo_rules AS
-SELECT c.combo_id, r.rule_order, r.category, r.summary_regex,
+SELECT c.combo_key, r.rule_order, r.rule_id, r.category, r.summary_regex,
        CAST(r.priority AS BIGINT) * 1000000 - r.rule_order AS score
 FROM ingest_combo c
 JOIN ingest_rules r
@@ -54,32 +56,19 @@ JOIN ingest_rules r
 
 CREATE OR REPLACE TEMP TABLE ingest_combo_cat AS
 WITH plain AS (
-    SELECT combo_id, max_by(category, score) AS category, max(score) AS score
+    SELECT combo_key, max_by(category, score) AS category, max(score) AS score
     FROM ingest_combo_rules
     WHERE summary_regex IS NULL
-    GROUP BY combo_id
-), needs AS (
-    SELECT DISTINCT r.combo_id
-    FROM ingest_combo_rules r LEFT JOIN plain p USING (combo_id)
-    WHERE r.summary_regex IS NOT NULL AND r.score > coalesce(p.score, -9223372036854775807)
+    GROUP BY combo_key
 )
-SELECT c.combo_id, c.side, c.article_raw, c.object_raw, c.title_raw,
-       p.category AS plain_category, p.score AS plain_score,
-       n.combo_id IS NOT NULL AS needs_summary
+SELECT c.combo_key, p.category AS plain_category, coalesce(p.score, -9223372036854775807) AS plain_score
 FROM ingest_combo c
-LEFT JOIN plain p USING (combo_id)
-LEFT JOIN needs n USING (combo_id);
+LEFT JOIN plain p USING (combo_key);
 
-CREATE OR REPLACE TEMP TABLE ingest_summary_cat AS
-SELECT s.rid, max_by(r.category, r.score) AS category
-FROM ingest_stage s
-JOIN ingest_combo_cat c
-  ON c.needs_summary
- AND s.side IS NOT DISTINCT FROM c.side
- AND s.article_raw IS NOT DISTINCT FROM c.article_raw
- AND s.object_raw IS NOT DISTINCT FROM c.object_raw
- AND s.title_raw IS NOT DISTINCT FROM c.title_raw
-JOIN ingest_combo_rules r
-  ON r.combo_id = c.combo_id AND r.summary_regex IS NOT NULL AND r.score > coalesce(c.plain_score, -9223372036854775807)
-WHERE s.reject_reason IS NULL AND coalesce(regexp_matches(lower(s.summary), r.summary_regex), false)
-GROUP BY s.rid;
+-- The fabula rules that can still change a combination's category, one row per (rule, combination).
+CREATE OR REPLACE TEMP TABLE ingest_summary_rules AS
+SELECT r.rule_id, r.summary_regex, r.category, r.score, r.combo_key
+FROM ingest_combo_rules r JOIN ingest_combo_cat c USING (combo_key)
+WHERE r.summary_regex IS NOT NULL AND r.score > c.plain_score;
+
+CREATE OR REPLACE TEMP TABLE ingest_summary_hits (rid BIGINT, category VARCHAR, score BIGINT);

@@ -3,7 +3,7 @@
 CREATE OR REPLACE TEMP TABLE ingest_stage AS
 WITH parsed AS (
     SELECT
-        s.rid, s.line_no, s.row_hash,
+        s.rid, s.line_no, h.row_hash,
         s.f_found_at AS found_raw,
         ingest_ts(s.f_found_at) AS found_ts,
         s.f_found_time AS found_time_raw,
@@ -20,6 +20,7 @@ WITH parsed AS (
         s.extra,
         p.today
     FROM ingest_src s
+    JOIN ingest_row_hash h ON h.rid = s.rid
     CROSS JOIN ingest_params p
     LEFT JOIN ingest_side_map m ON s.f_side IS NOT DISTINCT FROM m.side_raw AND s.f_unit IS NOT DISTINCT FROM m.unit
 )

@@ -1,7 +1,8 @@
 -- Incidents, step 3: accepted rows with every harmonised column (category, places, status, geo, currency).
-CREATE OR REPLACE TEMP TABLE ingest_ready AS
+-- A view: its rows are materialised once, by the INSERT into incidents; the joins are on small look-up tables.
+CREATE OR REPLACE TEMP VIEW ingest_ready AS
 SELECT
-    s.rid, s.line_no, s.row_hash,
+    s.rid, s.line_no,
     s.side, s.source_id, s.registered_on, s.occurred_at, s.registered_on AS period_day,
     s.article_raw, s.title_raw, s.object_raw,
     CASE
@@ -26,19 +27,14 @@ SELECT
     s.online, s.minor_involved, s.foreign_national,
     s.summary, s.extra,
     -- raw values kept for warnings
-    s.occurred_raw, s.occurred_time_raw, s.occurred_time, s.lat_raw, s.lon_raw, s.coords_raw, s.lat_in, s.lon_in,
+    s.occurred_raw, s.occurred_time_raw, s.occurred_time, s.coords_bad, s.lat_in, s.lon_in,
     s.damage_raw, s.online_raw, s.minor_raw, s.foreign_raw
 FROM ingest_stage s
-LEFT JOIN ingest_combo_cat cc
-  ON s.side IS NOT DISTINCT FROM cc.side
- AND s.article_raw IS NOT DISTINCT FROM cc.article_raw
- AND s.object_raw IS NOT DISTINCT FROM cc.object_raw
- AND s.title_raw IS NOT DISTINCT FROM cc.title_raw
-LEFT JOIN ingest_summary_cat sc ON sc.rid = s.rid
-LEFT JOIN ingest_place_map pm
-  ON s.side IS NOT DISTINCT FROM pm.side
- AND s.oblast_raw IS NOT DISTINCT FROM pm.oblast_raw
- AND s.district_raw IS NOT DISTINCT FROM pm.district_raw
+LEFT JOIN ingest_combo_cat cc ON cc.combo_key = s.combo_key
+LEFT JOIN (
+    SELECT rid, max_by(category, score) AS category FROM ingest_summary_hits GROUP BY rid
+) sc ON sc.rid = s.rid
+LEFT JOIN ingest_place_map pm ON pm.place_key = s.place_key
 LEFT JOIN ingest_status_map st ON st.status_raw = s.status_raw
 LEFT JOIN ingest_geo g ON g.side = s.side AND g.lat_in = s.lat_in AND g.lon_in = s.lon_in
 WHERE s.reject_reason IS NULL;

@@ -5,14 +5,13 @@ WITH parsed AS (
     SELECT
         s.rid,
         s.line_no,
-        s.row_hash,
         coalesce(ingest_side(s.f_side), p.side) AS side,
         s.f_side AS side_raw,
         ltrim(s.f_source_id, '''') AS source_id,
         s.f_registered_on AS registered_on_raw,
-        ingest_ts_any(s.f_registered_on) AS registered_ts,
+        ingest_ts(s.f_registered_on) AS registered_ts,
         s.f_occurred_at AS occurred_raw,
-        ingest_ts_any(s.f_occurred_at) AS occurred_ts,
+        ingest_ts(s.f_occurred_at) AS occurred_ts,
         s.f_occurred_time AS occurred_time_raw,
         ingest_time(s.f_occurred_time) AS occurred_time,
         s.f_article_raw AS article_raw,
@@ -44,16 +43,28 @@ WITH parsed AS (
 ), dated AS (
     SELECT
         * EXCLUDE (registered_ts, occurred_ts),
-        CAST(ingest_year_ok(registered_ts) AS DATE) AS registered_on,
+        CAST(registered_ts AS DATE) AS registered_on,
         CASE
             WHEN occurred_time IS NOT NULL AND CAST(occurred_ts AS TIME) = TIME '00:00'
-                THEN CAST(ingest_year_ok(occurred_ts) AS DATE) + occurred_time
-            ELSE ingest_year_ok(occurred_ts)
-        END AS occurred_at
+                THEN CAST(occurred_ts AS DATE) + occurred_time
+            ELSE occurred_ts
+        END AS occurred_at,
+        -- keys of the look-ups done on distinct values (category combinations, places)
+        hash(side, article_raw, object_raw, title_raw) AS combo_key,
+        hash(side, oblast_raw, district_raw) AS place_key
     FROM parsed
 )
 SELECT
-    *,
+    * EXCLUDE (registered_on_raw, occurred_raw, occurred_time_raw, lat_raw, lon_raw, coords_raw, damage_raw, online_raw,
+               minor_raw, foreign_raw, today),
+    -- raw text kept only where it did not parse (for the warnings)
+    CASE WHEN occurred_at IS NULL THEN occurred_raw END AS occurred_raw,
+    CASE WHEN occurred_time IS NULL THEN occurred_time_raw END AS occurred_time_raw,
+    CASE WHEN lat_in IS NULL OR lon_in IS NULL THEN concat_ws(' ', coords_raw, lat_raw, lon_raw) END AS coords_bad,
+    CASE WHEN damage IS NULL THEN damage_raw END AS damage_raw,
+    CASE WHEN online IS NULL THEN online_raw END AS online_raw,
+    CASE WHEN minor_involved IS NULL THEN minor_raw END AS minor_raw,
+    CASE WHEN foreign_national IS NULL THEN foreign_raw END AS foreign_raw,
     CASE
         WHEN source_id IS NULL OR source_id = '' THEN 'missing_number'
         WHEN side IS NULL THEN 'missing_side'

@@ -2,7 +2,7 @@
 CREATE OR REPLACE TEMP TABLE ingest_stage AS
 WITH parsed AS (
     SELECT
-        s.rid, s.line_no, s.row_hash,
+        s.rid, s.line_no, h.row_hash,
         ltrim(s.f_code, '''') AS code,
         s.f_name AS name,
         s.f_direction_raw AS direction_raw,
@@ -29,7 +29,9 @@ WITH parsed AS (
         s.f_note AS note,
         s.extra,
         p.today
-    FROM ingest_src s, ingest_params p
+    FROM ingest_src s
+    JOIN ingest_row_hash h ON h.rid = s.rid
+    CROSS JOIN ingest_params p
 )
 SELECT
     *,
