@@ -66,6 +66,7 @@ TEXT = {
         "all": "Все виды",
         "returned": "Возвращено", "found_only": "Обнаружено (не возвращено)", "withdrawn": "Снято",
         "open": "В розыске", "bulletins": "Ориентировок", "age_days": "Дней в розыске",
+        "sent": "направлено", "rate": "доля обнаруженных", "median": "медиана дней до обнаружения",
         "kpi_title": "Судьба ориентировок по направлениям", "ageing_title": "Возраст открытых ориентировок, дней",
         "0-30": "0–30", "31-90": "31–90", "91-365": "91–365", ">365": "более 365",
         "found_by": "найдено стороной {side} {date}", "key": "ключ", "verified": "подтверждён по",
@@ -88,6 +89,7 @@ TEXT = {
         "all": "All kinds",
         "returned": "Returned", "found_only": "Found (not returned)", "withdrawn": "Withdrawn",
         "open": "Still wanted", "bulletins": "Bulletins", "age_days": "Days wanted",
+        "sent": "sent", "rate": "share found", "median": "median days to find",
         "kpi_title": "What became of the bulletins, by direction", "ageing_title": "Age of open bulletins, days",
         "0-30": "0–30", "31-90": "31–90", "91-365": "91–365", ">365": "over 365",
         "found_by": "found by {side} on {date}", "key": "key", "verified": "verified by",
@@ -500,19 +502,26 @@ def bulletin_kpi_chart(kpis: pd.DataFrame, lang: str = "ru") -> go.Figure:
     plotly.graph_objects.Figure
         Bar heights add up to the bulletins sent; hover shows resolution rate and median days.
     """
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
-                        subplot_titles=[pick(TEXT, d, lang) for d in DIRECTIONS])
+    # short panel titles (the long "who searches for whom" text is the page's caption and the hover)
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06, subplot_titles=list(DIRECTIONS))
     data = kpis[kpis["object_kind"] != "all"].copy() if not kpis.empty else pd.DataFrame(columns=KPI_COLUMNS)
     data["found_only"] = data["found"] - data["returned"]
     for col, direction in enumerate(DIRECTIONS, start=1):
         part = data[data["direction"] == direction]
         labels = [pick(TEXT, kind, lang) for kind in part["object_kind"]]
+        summary = [
+            f"{pick(TEXT, 'sent', lang)}: {int(sent)} · {pick(TEXT, 'rate', lang)}: {rate:.0%} · "
+            f"{pick(TEXT, 'median', lang)}: {'—' if pd.isna(median) else f'{median:g}'}"
+            for sent, rate, median in zip(part["sent"], part["resolution_rate"], part["median_days"], strict=True)]
         for state in ("returned", "found_only", "withdrawn", "open"):
             fig.add_trace(go.Bar(
                 x=labels, y=part[state].tolist(), name=pick(TEXT, state, lang), legendgroup=state,
-                showlegend=col == 1, marker_color=STATE_COLORS[state],
+                showlegend=col == 1, marker_color=STATE_COLORS[state], customdata=summary,
+                hovertemplate=f"{direction} · %{{x}}<br>{pick(TEXT, state, lang)}: %{{y}}<br>%{{customdata}}"
+                              "<extra></extra>",
             ), row=1, col=col)
-    fig.update_layout(barmode="stack", title=pick(TEXT, "kpi_title", lang), legend_orientation="h",
+    fig.update_layout(barmode="stack", title={"text": pick(TEXT, "kpi_title", lang), "font": {"size": 14}},
+                      legend_orientation="h",
                       margin={"t": 80, "l": 40, "r": 20, "b": 40}, height=420)
     fig.update_yaxes(title_text=pick(TEXT, "bulletins", lang), row=1, col=1)
     fig.update_annotations(font_size=12)
@@ -538,7 +547,8 @@ def ageing_chart(ageing: pd.DataFrame, lang: str = "ru") -> go.Figure:
             continue
         fig.add_trace(go.Bar(x=[pick(TEXT, b, lang) for b in part["age_bucket"]], y=list(part["open"]),
                              name=direction, marker_color=DIRECTION_COLORS[direction]))
-    fig.update_layout(barmode="group", title=pick(TEXT, "ageing_title", lang), legend_orientation="h",
+    fig.update_layout(barmode="group", title={"text": pick(TEXT, "ageing_title", lang), "font": {"size": 14}},
+                      legend_orientation="h",
                       yaxis_title=pick(TEXT, "open", lang), margin={"t": 60, "l": 40, "r": 20, "b": 40},
                       height=360)
     return fig

@@ -61,10 +61,12 @@ def direction_card(direction: str, kpis, language: str) -> None:
             st.caption(pick(TEXT, "no_bulletins", language))
             return
         row = rows.iloc[0]
-        sent, found, still, median = st.columns(4)
+        sent, found = st.columns(2)
+        still, median = st.columns(2)
         sent.metric(pick(TEXT, "sent", language), format_int(row["sent"], language))
         found.metric(pick(TEXT, "found", language), format_int(row["found"], language),
-                     pick(TEXT, "rate", language).format(value=f"{row['resolution_rate']:.0%}"), delta_color="off")
+                     pick(TEXT, "rate", language).format(value=f"{row['resolution_rate']:.0%}"), delta_color="off",
+                     delta_arrow="off")
         still.metric(pick(TEXT, "open", language), format_int(row["open"], language))
         has_days = row["median_days"] == row["median_days"]
         median.metric(pick(TEXT, "median", language), f"{row['median_days']:g}" if has_days else "—",
