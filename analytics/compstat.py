@@ -150,25 +150,25 @@ def default_as_of(con: duckdb.DuckDBPyConnection, filters: Filters | None = None
 # --------------------------------------------------------------------------- pre-aggregate
 
 def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild ``incidents_monthly`` from ``incidents`` and record what it was built from.
+    """Rebuild ``incidents_monthly`` (and its status twin) from ``incidents`` and record what it was built from.
 
-    Runs in the caller's transaction (ingest calls it inside the load/undo transaction) and opens none.
+    Runs in the caller's transaction (ingest may call it inside the load/undo transaction) and opens none.
+    Queries also rebuild it themselves when they find it stale, so calling it is an optimisation.
 
     Parameters
     ----------
     con : writable connection.
     """
-    version = db.data_version(con)
     con.execute(db.load_sql("compstat/refresh_monthly"))
-    con.execute(db.load_sql("compstat/save_state"), [version])
+    con.execute(db.load_sql("compstat/save_state"))
 
 
 def aggregates_fresh(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when ``incidents_monthly`` reflects the current incidents (count and data version)."""
+    """True when the pre-aggregate reflects the current incidents (incident count and upload fingerprint)."""
     row = con.execute(db.load_sql("compstat/aggregate_state")).fetchone()
-    if row is None or row[1] is None:
+    if row is None or row[2] is None:
         return False
-    return int(row[0]) == int(row[1]) and int(row[2]) == db.data_version(con)
+    return int(row[0]) == int(row[2]) and int(row[1]) == int(row[3])
 
 
 def ensure_aggregates(con: duckdb.DuckDBPyConnection) -> bool:
@@ -255,37 +255,45 @@ def count_rows(con: duckdb.DuckDBPyConnection, ranges: Sequence[tuple[date, date
 
     dim_list = ", ".join(dims)
     fragments = {"group_by": f"GROUP BY {dim_list}" if dims else "", "filters": flt_sql}
-    select_dims = "".join(f"{d}, " for d in dims)
-    # Positional parameters bind in text order: SELECT-list filters first, then the FROM/WHERE values.
-    params: list[object] = []
-    parts: list[str] = []
+    width = len(dims)
+    totals: dict[tuple[Any, ...], list[int]] = {}
+
+    def merge(rows: list[tuple[Any, ...]], columns: list[int]) -> None:
+        for row in rows:
+            counts = totals.setdefault(tuple(row[:width]), [0] * len(ranges))
+            for column, value in zip(columns, row[width:], strict=True):
+                counts[column] += int(value or 0)
+
+    # Two plain statements (edge days from incidents, whole months from the pre-aggregate) merged here:
+    # cheaper than one UNION with an outer re-aggregation. Positional parameters bind in text order.
     raw_spans = _merge_spans([span for spans in raw_per_range for span in spans])
     if raw_spans:
-        counts = [f"count(*) FILTER (WHERE {_between_any('day', spans, params)}) AS r{i}"
-                  for i, spans in enumerate(raw_per_range)]
+        params: list[object] = []
+        columns = [i for i, spans in enumerate(raw_per_range) if spans]
+        counts = [f"count(*) FILTER (WHERE {_between_any('day', raw_per_range[i], params)})" for i in columns]
         # One scan per disjoint span, each a plain range predicate that row-group zonemaps can prune.
         raw_dims = "".join(f"{DIMENSIONS[d][0]} AS {d}, " for d in dims)
         scans = []
         for start, end in raw_spans:
             scans.append(_fill("compstat/count_raw_scan", dims=raw_dims, **fragments))
             params.extend([start, end, *flt_params])
-        parts.append(_fill("compstat/count_raw", dims=select_dims, counts=", ".join(counts),
-                           scans=" UNION ALL ".join(scans), **fragments))
+        sql = _fill("compstat/count_raw", dims="".join(f"{d}, " for d in dims), counts=", ".join(counts),
+                    scans=" UNION ALL ".join(scans), **fragments)
+        merge(con.execute(sql, params).fetchall(), columns)
     month_spans = [span for span in months_per_range if span is not None]
     if month_spans:
+        params = []
+        columns = [i for i, span in enumerate(months_per_range) if span is not None]
+        sums = [f"sum(n) FILTER (WHERE {_between_any('month', [months_per_range[i]], params)})"  # type: ignore[list-item]
+                for i in columns]
         agg_dims = "".join(f"{DIMENSIONS[d][1]} AS {d}, " for d in dims)
-        sums = [f"sum(n) FILTER (WHERE {_between_any('month', [span] if span else [], params)}) AS r{i}"
-                for i, span in enumerate(months_per_range)]
         table = "incidents_monthly_status" if "status" in dims else "incidents_monthly"
-        parts.append(_fill("compstat/count_monthly", dims=agg_dims, sums=", ".join(sums), table=table, **fragments))
         params.extend([min(span[0] for span in month_spans), max(span[1] for span in month_spans), *flt_params])
-    if not parts:
-        return []
-    totals = ", ".join(f"coalesce(sum(r{i}), 0)::BIGINT AS r{i}" for i in range(len(ranges)))
-    sql = _fill("compstat/count_total", dims=select_dims, totals=totals,
-                parts=" UNION ALL BY NAME ".join(parts), **fragments)
-    rows = con.execute(sql, params).fetchall()
-    return [row for row in rows if any(row[len(dims):])] if dims else rows
+        sql = _fill("compstat/count_monthly", dims=agg_dims, sums=", ".join(sums), table=table, **fragments)
+        merge(con.execute(sql, params).fetchall(), columns)
+    if not dims:
+        return [tuple(totals.get((), [0] * len(ranges)))]
+    return [(*key, *counts) for key, counts in totals.items() if any(counts)]
 
 
 def dimension_dtype(dim: str) -> Any:

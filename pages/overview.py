@@ -19,7 +19,8 @@ TEXT = {
         "per_100k": "на 100 тыс.: {value}", "online_share": "онлайн: {value}",
         "drugs_online": "онлайн-сбыт наркотиков: {value}", "incomplete": "⚠ неполные данные за сравниваемые месяцы",
         "districts": "Районы: 28 дней", "shares": "Доли и исходы (период: {start} – {end})",
-        "all": "Все категории (CompStat)",
+        "all": "Все категории (CompStat)", "tiles_data": "Данные плиток (окна по направлениям)",
+        "sparks_data": "Данные спарклайнов (по месяцам)",
     },
     "en": {
         "as_of": "As of {date}. Windows by registration date: week from Monday, 28 days, from 1 January — each "
@@ -28,7 +29,8 @@ TEXT = {
         "per_100k": "per 100k: {value}", "online_share": "online: {value}",
         "drugs_online": "online drug sales: {value}", "incomplete": "⚠ incomplete data in the compared months",
         "districts": "Districts: 28 days", "shares": "Shares and outcomes (period: {start} – {end})",
-        "all": "All categories (CompStat)",
+        "all": "All categories (CompStat)", "tiles_data": "Tile figures (windows by direction)",
+        "sparks_data": "Sparkline data (monthly)",
     },
 }
 
@@ -96,7 +98,7 @@ def tile(direction: str, data: dict, language: str) -> None:
         sparks = data["sparks"]
         with spark:
             st.plotly_chart(charts.sparkline(sparks[sparks["direction"] == direction], language, height=110),
-                            config={**charts.chart_config(f"sparkline_{direction}"), "displayModeBar": False},
+                            config={**charts.chart_config(f"sparkline_{direction}"), "modeBarButtons": [["toImage"]]},
                             key=f"spark_{direction}")
 
 
@@ -115,6 +117,11 @@ for banner in data["banners"]:
 
 for direction in compstat.DIRECTIONS:
     tile(direction, data, language)
+for column, (name, frame) in zip(st.columns(4), [("tiles_data", data["directions"]), ("sparks_data", data["sparks"])],
+                                 strict=False):
+    with column:
+        st.caption(pick(TEXT, name, language))
+        ui.download_csv(frame, f"{name}_{as_of.isoformat()}.csv")
 
 left, right = st.columns([3, 2])
 with left:
