@@ -215,3 +215,91 @@ def test_export_cli_refuses_unknown_or_disabled_user(database: Path, tmp_path: P
                    cwd=ROOT, check=True, capture_output=True, timeout=300)
     disabled = export(database, tmp_path / "y.csv", "--user", "kg_commander")
     assert disabled.returncode == 2 and "отключена" in disabled.stderr and not (tmp_path / "y.csv").exists()
+
+
+# --- no page shows a KG commander the KZ fabula or exact KZ coordinates ---
+
+KZ_SAMPLE_FABULAS = ["Тайное хищение 3 голов КРС с пастбища", "Сбыт синтетических наркотиков через Telegram-бот",
+                     "Распространение материалов террористического содержания", "следы ведут к границе",
+                     "Контрабанда табачных изделий через пункт пропуска"]
+KZ_SAMPLE_POINTS = ["43.0512", "75.1873", "43.5983", "73.7614", "42.9206", "72.7295"]
+
+
+def decode_typed_arrays(value):
+    """Plotly 6+ ships numeric arrays as base64 typed arrays ({"dtype": "f8", "bdata": ...}): decode them."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
+        return {key: decode_typed_arrays(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [decode_typed_arrays(item) for item in value]
+    return value
+
+
+def rendered_text(at) -> str:
+    """Everything an AppTest run put on screen: texts, tables, chart data (decoded, readable Unicode)."""
+    from google.protobuf import json_format
+
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "DESCRIPTOR"):
+            parts.append(json_format.MessageToJson(proto, ensure_ascii=False))
+            spec = getattr(proto, "spec", None)
+            if isinstance(spec, str) and spec.startswith("{"):
+                parts.append(json.dumps(decode_typed_arrays(json.loads(spec)), ensure_ascii=False))
+        if type(node).__name__ in ("Dataframe", "Table"):
+            parts.append(node.value.to_csv())
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    from analytics import db
+    from analytics.ingest import load_file
+
+    path = tmp_path_factory.mktemp("pages") / "pages.duckdb"
+    con = db.connect(path)
+    for name in ("kz_erdr_2024-01.csv", "kg_erp_chuy-talas_2024-01.csv", "bulletins_2024-01.csv",
+                 "finds_2024-01.csv", "operations_2024.csv"):
+        load_file(con, ROOT / "tests" / "data" / "samples" / name)
+    con.close()
+    return path
+
+
+def test_the_page_scan_is_not_blind(tmp_path: Path):
+    """The scan finds text in markdown, tables and chart data (so an empty result below means something)."""
+    from streamlit.testing.v1 import AppTest
+
+    script = tmp_path / "leaky.py"
+    script.write_text(
+        "import pandas as pd, plotly.express as px, streamlit as st\n"
+        f"st.dataframe(pd.DataFrame({{'summary': [{KZ_SAMPLE_FABULAS[0]!r}]}}))\n"
+        f"st.caption({KZ_SAMPLE_FABULAS[1]!r})\n"
+        f"st.plotly_chart(px.scatter(x=[{KZ_SAMPLE_POINTS[1]}], y=[{KZ_SAMPLE_POINTS[0]}],"
+        f" hover_name=[{KZ_SAMPLE_FABULAS[2]!r}]))\n", encoding="utf-8")
+    text = rendered_text(AppTest.from_file(str(script), default_timeout=60).run())
+    assert [s for s in KZ_SAMPLE_FABULAS[:3] + KZ_SAMPLE_POINTS[:2] if s not in text] == []
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in (ROOT / "pages").glob("*.py")))
+def test_no_page_shows_kz_fabula_to_a_kg_commander(page: str, sample_db: Path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SHEKARA_DB", str(sample_db))
+    monkeypatch.setenv("SHEKARA_AUTH", "on")
+    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=300)
+    at.session_state["viewer"] = KG_COMMANDER
+    at.run()
+    text = rendered_text(at)
+    leaked = [s for s in KZ_SAMPLE_FABULAS + KZ_SAMPLE_POINTS if s in text]
+    assert leaked == [], f"{page} shows a KG commander KZ data hidden by the sharing policy: {leaked}"
