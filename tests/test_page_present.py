@@ -78,3 +78,27 @@ def test_bilingual_show_puts_english_under_russian(app_db):
     texts = [m.value for m in at.markdown]
     assert any('class="shekara-sub">Agenda<' in t for t in texts)
     assert any('shekara-bullet-2">Livestock theft<' in t for t in texts)
+
+
+@pytest.mark.browser
+def test_arrow_keys_turn_slides_in_chromium_offline(app_db, offline_page):
+    from tests.conftest import start_app
+
+    proc, url = start_app(app_db, {"SHEKARA_AUTH": "off"})
+    try:
+        page = offline_page
+        page.goto(url + "/present", wait_until="domcontentloaded")
+        title = page.locator(".shekara-title")
+        title.first.wait_for(timeout=120_000)
+        assert "Совместное совещание" in title.first.inner_text()
+        title.first.click()  # focus the page, not an input
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.shekara-title')?.innerText === 'Повестка'",
+                               timeout=60_000)
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(
+            "() => document.querySelector('.shekara-title')?.innerText.startsWith('Совместное')", timeout=60_000)
+        assert page.external_requests == []  # type: ignore[attr-defined]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

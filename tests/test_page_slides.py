@@ -85,3 +85,28 @@ def test_no_direction_is_a_warning_not_a_crash(app_db):
     at.button(key="slides_make").click().run()
     assert not at.exception
     assert at.warning[0].value == "Выберите хотя бы одно направление."
+
+
+@pytest.mark.browser
+def test_one_click_deck_downloads_in_chromium_offline(app_db, offline_page, tmp_path):
+    from tests.conftest import start_app
+
+    proc, url = start_app(app_db, {"SHEKARA_AUTH": "off"})
+    try:
+        page = offline_page
+        page.goto(url + "/slides", wait_until="domcontentloaded")
+        page.get_by_text("Также PDF").first.click(timeout=90_000)  # the PPTX alone: faster, same flow
+        page.get_by_role("button", name="Сделать слайды").click()
+        download_button = page.get_by_role("button", name="Скачать PPTX")
+        download_button.wait_for(timeout=180_000)
+        with page.expect_download(timeout=60_000) as info:
+            download_button.click()
+        saved = tmp_path / "downloaded.pptx"
+        info.value.save_as(saved)
+        assert info.value.suggested_filename == "shekara_2024-03-30_ru.pptx"
+        prs = Presentation(str(saved))
+        assert len(prs.slides) >= 8 and prs.slide_width * 9 == prs.slide_height * 16
+        assert page.external_requests == []  # type: ignore[attr-defined]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

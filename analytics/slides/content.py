@@ -425,7 +425,7 @@ def kpi_table_spec(table: pd.DataFrame, lang: str, *, key_column: str = "categor
         marks.append(cell_marks)
     merges = [(0, 1 + index * per_side, 0, (index + 1) * per_side) for index in range(len(SIDES))]
     merges.append((0, 0, 1, 0))
-    widths = [2.9] + ([0.95, 1.1] * len(windows) + [1.05]) * len(SIDES)
+    widths = [2.6] + ([1.0, 1.0] * len(windows) + [1.0]) * len(SIDES)
     return TableSpec(header=[header_top, header_sub], rows=rows, marks=marks, merges=merges,
                      col_widths=widths, frame=table.reset_index(drop=True))
 
