@@ -82,11 +82,11 @@ TEXT = {
 # Demo accounts made by the demo set-up (listed in docs/security.md). They are flagged
 # ``is_default`` so that a production start refuses to run until each is changed or disabled.
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
-    ("admin", "admin", "BOTH", "demo-admin"),
-    ("kz_analyst", "analyst", "KZ", "demo-kz_analyst"),
-    ("kg_analyst", "analyst", "KG", "demo-kg_analyst"),
-    ("kz_commander", "commander", "KZ", "demo-kz_commander"),
-    ("kg_commander", "commander", "KG", "demo-kg_commander"),
+    ("admin", "admin", "BOTH", "admin-demo-2026"),
+    ("kz_analyst", "analyst", "KZ", "kz-analyst-demo"),
+    ("kg_analyst", "analyst", "KG", "kg-analyst-demo"),
+    ("kz_commander", "commander", "KZ", "kz-commander-demo"),
+    ("kg_commander", "commander", "KG", "kg-commander-demo"),
 )
 
 

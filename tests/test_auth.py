@@ -123,7 +123,7 @@ def test_disabled_account_cannot_log_in(users):
     ("ok_name", "commander", "RU", "long-enough-pw", auth.InvalidAccount),
     ("ok_name", "commander", "KZ", "short", auth.WeakPassword),
     ("ok_name", "commander", "KZ", "xx-ok_name-xx", auth.WeakPassword),
-    ("ok_name", "commander", "KZ", "demo-kg_commander", auth.WeakPassword),
+    ("ok_name", "commander", "KZ", "kg-commander-demo", auth.WeakPassword),
     ("kz_boss", "commander", "KZ", "long-enough-pw", auth.UserExists),
 ])
 def test_create_user_refuses_bad_input(users, name, role, side, password, error):
@@ -186,7 +186,7 @@ def test_demo_accounts_and_the_production_check(con):
     created = auth.create_demo_accounts(con)
     assert [name for name, _ in created] == ["admin", "kz_analyst", "kg_analyst", "kz_commander", "kg_commander"]
     assert auth.create_demo_accounts(con) == []
-    assert auth.authenticate(con, "kg_commander", "demo-kg_commander", now=T0) == Viewer("kg_commander",
+    assert auth.authenticate(con, "kg_commander", "kg-commander-demo", now=T0) == Viewer("kg_commander",
                                                                                         "commander", "KG")
     with pytest.raises(auth.DefaultPasswordInUse) as refused:
         auth.check_production_ready(con)
@@ -332,7 +332,7 @@ def test_login_gate_wrong_password_then_lockout_then_success(gate):
     for _ in range(5):
         try_login(at, "kg_commander", "wrong-password")
         assert [e.value for e in at.error] == ["Неверное имя пользователя или пароль."]
-    try_login(at, "kg_commander", "demo-kg_commander")
+    try_login(at, "kg_commander", "kg-commander-demo")
     assert "заблокирована" in at.error[0].value
     assert "viewer" not in at.session_state
     assert gate_audit(gate) == ["login_failed"] * 5 + ["account_locked", "login_failed"]
@@ -340,14 +340,14 @@ def test_login_gate_wrong_password_then_lockout_then_success(gate):
 
 def test_login_gate_success_logout_and_timeout(gate):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
-    try_login(at, "kg_commander", "demo-kg_commander")
+    try_login(at, "kg_commander", "kg-commander-demo")
     assert at.session_state["viewer"] == Viewer("kg_commander", "commander", "KG")
     assert not at.text_input  # the form is gone
     assert "kg_commander" in at.sidebar.caption[0].value
     at.sidebar.button(key="logout").click().run()
     assert "viewer" not in at.session_state
     assert at.title[0].value == "Вход в Шекару"
-    try_login(at, "kg_commander", "demo-kg_commander")
+    try_login(at, "kg_commander", "kg-commander-demo")
     at.session_state["last_seen"] = datetime.now() - timedelta(minutes=31)
     at.run()
     assert "viewer" not in at.session_state
@@ -360,3 +360,25 @@ def test_production_start_refuses_default_passwords(gate, monkeypatch):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert "Рабочий запуск невозможен" in at.error[0].value
     assert not at.text_input  # not even the login form
+
+
+def test_temporary_password_opens_only_the_account_page(gate):
+    from analytics import db
+
+    con = db.connect(gate)
+    auth.reset_password(con, SYSTEM, "kz_analyst", "temporary-pw-77")
+    con.close()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    try_login(at, "kz_analyst", "temporary-pw-77")
+    assert not at.exception
+    assert at.title[0].value == "Учётная запись"
+    assert at.warning[0].value == "Смените пароль, чтобы продолжить."
+    with pytest.raises(ValueError, match="Known pages: \\['[^']*pages/account.py'\\]"):
+        at.switch_page("pages/overview.py")  # the only page in the navigation is the account page
+    at.text_input(key="pw_old").input("temporary-pw-77")
+    at.text_input(key="pw_new").input("my-own-secret-1")
+    at.text_input(key="pw_again").input("my-own-secret-1")
+    next(b for b in at.button if b.label == "Сменить пароль").click().run()
+    assert not at.exception and not at.warning
+    at.switch_page("pages/overview.py").run()
+    assert at.title and at.title[0].value != "Учётная запись"

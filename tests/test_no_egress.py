@@ -117,7 +117,7 @@ def test_login_gate_renders_without_egress(loaded_db: Path, egress: list[str], m
     monkeypatch.setenv("SHEKARA_AUTH", "on")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     at.text_input(key="login_user").input("admin")
-    at.text_input(key="login_password").input("demo-admin")
+    at.text_input(key="login_password").input("admin-demo-2026")
     at.button[0].click().run()
     assert egress == []
     assert not at.exception
@@ -147,7 +147,7 @@ def test_every_page_in_chromium_makes_no_external_request(loaded_db: Path, offli
         page = offline_page
         page.goto(url, wait_until="domcontentloaded")
         page.get_by_label("Имя пользователя").fill("admin")
-        page.get_by_label("Пароль").fill("demo-admin")
+        page.get_by_label("Пароль").fill("admin-demo-2026")
         page.get_by_role("button", name="Войти").click()
         page.get_by_text("Вы вошли как").wait_for(timeout=120_000)
         for title in NAV_TITLES:
