@@ -33,7 +33,7 @@ GENITIVE_RU = {
     "phone_theft": "краж сотовых телефонов",
     "weapons": "преступлений в сфере оборота оружия",
     "livestock_theft": "краж скота",
-    "drugs": "преступлений, связанных с наркотиками",
+    "drugs": "наркопреступлений",
     "smuggling": "фактов контрабанды",
     "illegal_border_crossing": "незаконных пересечений границы",
     "other_theft": "прочих краж",
@@ -54,10 +54,12 @@ PLURAL_EN = {
 TEXT = {
     "ru": {"sentence": "{pct} % {what} {where} — в пределах {km} км от границы ({n} из {total})",
            "band": "Расстояние до границы, км", "count": "Происшествий", "share": "Доля",
-           "title": "Происшествия по удалённости от границы", "all_districts": "на обеих сторонах"},
+           "title": "Происшествия по удалённости от границы", "all_districts": "на обеих сторонах",
+           "trend": "Доля происшествий в пределах {km} км от границы, по месяцам"},
     "en": {"sentence": "{pct}% of {what} {where} are within {km} km of the border ({n} of {total})",
            "band": "Distance to the border, km", "count": "Incidents", "share": "Share",
-           "title": "Incidents by distance to the border", "all_districts": "on both sides"},
+           "title": "Incidents by distance to the border", "all_districts": "on both sides",
+           "trend": "Share of incidents within {km} km of the border, by month"},
 }
 
 
@@ -214,4 +216,57 @@ def border_band_chart(df: pd.DataFrame, lang: str = "ru") -> go.Figure:
     fig.update_layout(barmode="group", title=pick(TEXT, "title", lang), xaxis_title=pick(TEXT, "band", lang),
                       yaxis_title=pick(TEXT, "count", lang), legend_title_text="", margin=dict(t=50, b=40),
                       xaxis=dict(categoryorder="array", categoryarray=list(BAND_LABELS)))
+    return fig
+
+
+def near_share_by_category(table: pd.DataFrame, lang: str = "ru", km_band: int = 0) -> pd.DataFrame:
+    """Per category and side: incidents, how many within the band's outer edge, and the share.
+
+    Parameters
+    ----------
+    table : :func:`band_table` output.
+    lang : category labels' language.
+    km_band : 0 → within 5 km, 1 → within 15 km, 2 → within 30 km.
+
+    Returns
+    -------
+    pandas.DataFrame with ``category, side, total, near, share`` (share NaN when total is 0), sorted by
+    category label and side.
+    """
+    columns = {"category": object, "side": object, "total": np.int64, "near": np.int64, "share": np.float64}
+    if table.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in columns.items()})
+    near = table["count"].where(table["band"] <= km_band, 0)
+    grouped = (table.assign(near=near).groupby(["category", "side"], as_index=False)[["count", "near"]].sum()
+               .rename(columns={"count": "total"}))
+    grouped["share"] = grouped["near"] / grouped["total"]
+    grouped["category"] = grouped["category"].map(lambda c: category_label(str(c), lang))
+    return pd.DataFrame(grouped.sort_values(["category", "side"], ignore_index=True)[list(columns)])
+
+
+def border_trend_chart(table: pd.DataFrame, lang: str = "ru", km_band: int = 0) -> go.Figure:
+    """Monthly share of each side's geocoded incidents within the band's outer edge (5 km by default).
+
+    Parameters
+    ----------
+    table : :func:`band_table` output.
+    lang : ``ru`` / ``en``.
+    km_band : 0 → within 5 km.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure with one line per side (months without incidents of a side are gaps).
+    """
+    fig = go.Figure()
+    shares = band_shares(table, ("side", "month"))
+    for side in SIDES:
+        part = shares[shares["side"] == side] if not shares.empty else shares
+        if part.empty:
+            continue
+        by_month = part.assign(near=part["count"].where(part["band"] <= km_band, 0)).groupby("month").agg(
+            near=("near", "sum"), total=("count", "sum"))
+        fig.add_scatter(x=by_month.index, y=100 * by_month["near"] / by_month["total"], mode="lines+markers",
+                        name=side, line={"color": SIDE_COLOURS[side]})
+    fig.update_layout(title=pick(TEXT, "trend", lang).format(km=int(BAND_EDGES[km_band])),
+                      yaxis_title="%", yaxis={"rangemode": "tozero"}, margin={"t": 50, "b": 40}, legend_title_text="")
     return fig

@@ -67,7 +67,11 @@ else:
 
 st.subheader(pick(EXPLAIN, "border", lang))
 table = data["bands"]
-st.plotly_chart(border.border_band_chart(border.band_counts(table), lang), key="hs_bands")
+chart_left, chart_right = st.columns(2)
+chart_left.plotly_chart(border.border_band_chart(border.band_counts(table), lang), key="hs_bands")
+chart_right.plotly_chart(border.border_trend_chart(table, lang), key="hs_band_trend")
+st.dataframe(border.near_share_by_category(table, lang), hide_index=True, width="stretch",
+             column_config={"share": st.column_config.NumberColumn(format="percent")})
 for sentence in border.border_sentences(table, border.district_names(con), lang):
     st.markdown(f"- {sentence}")
 st.caption(pick(EXPLAIN, "bands", lang))

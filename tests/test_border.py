@@ -96,3 +96,22 @@ def test_band_chart_has_both_sides_and_all_bands(con) -> None:
     assert [trace.name for trace in fig.data] == ["KZ", "KG"]
     assert list(fig.data[0].x) == list(border.BAND_LABELS)
     assert fig.layout.xaxis.title.text == "Расстояние до границы, км"
+
+
+def test_near_share_by_category_and_trend(con) -> None:
+    insert_incidents(con, [{"side": s, "lat": 43.6 if s == "KZ" else 42.8262, "lon": 71.9 if s == "KZ" else 73.6788,
+                            "border_km": d, "category": c, "registered_on": m}
+                           for s, d, c, m in [("KZ", 1.0, "livestock_theft", date(2024, 1, 3)),
+                                              ("KZ", 9.0, "livestock_theft", date(2024, 1, 9)),
+                                              ("KZ", 4.0, "livestock_theft", date(2024, 2, 3)),
+                                              ("KG", 6.0, "livestock_theft", date(2024, 2, 4))]])
+    table = border.band_table(con, Filters())
+    shares = border.near_share_by_category(table, "en")
+    assert shares[["category", "side", "total", "near"]].values.tolist() == [
+        ["Livestock theft", "KG", 1, 0], ["Livestock theft", "KZ", 3, 2]]
+    assert shares["share"].tolist() == pytest.approx([0.0, 2 / 3])
+    fig = border.border_trend_chart(table, "en")
+    kz = next(trace for trace in fig.data if trace.name == "KZ")
+    assert list(kz.y) == pytest.approx([50.0, 100.0])  # January 1 of 2 within 5 km, February 1 of 1
+    assert border.near_share_by_category(table.iloc[0:0]).empty
+    assert len(border.border_trend_chart(table.iloc[0:0]).data) == 0

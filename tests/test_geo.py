@@ -144,3 +144,21 @@ def test_geometry_files_are_the_expected_ones() -> None:
     stretch_km = Geod(ellps="WGS84").geometry_length(geo.load_border("ZHA-CHU-TAL")) / 1000
     assert stretch_km == pytest.approx(585, abs=5)
     assert {f["id"] for f in geo.region_geojson()["features"]} == set(regions["iso_3166_2"])
+
+
+def test_h3_outside_the_lattice_box_falls_back_to_the_library() -> None:
+    lat = np.array([55.75, -33.9, 43.6, np.nan])
+    lon = np.array([37.62, 18.4, 71.9, 70.0])
+    cells = geo.latlng_to_cells(lat, lon, 7)
+    assert cells[:3].tolist() == [h3.str_to_int(h3.latlng_to_cell(a, b, 7)) for a, b in zip(lat[:3], lon[:3],
+                                                                                             strict=True)]
+    assert cells[3] == 0
+
+
+def test_km_plane_round_trip_and_scale() -> None:
+    lon, lat = np.array([71.9, 74.6]), np.array([43.6, 42.9])
+    back_lon, back_lat = geo.from_km(*geo.to_km(lon, lat).T)
+    assert back_lon == pytest.approx(lon, abs=1e-9) and back_lat == pytest.approx(lat, abs=1e-9)
+    # 1° of latitude at 43° N is 111.1 km on the ellipsoid; the conformal plane keeps it within 0.2 %.
+    xy = geo.to_km(np.array([73.0, 73.0]), np.array([42.5, 43.5]))
+    assert float(np.hypot(*(xy[1] - xy[0]))) == pytest.approx(111.1, rel=0.002)

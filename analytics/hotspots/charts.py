@@ -101,7 +101,13 @@ def hotspot_map(cells_df: pd.DataFrame, lang: str = "ru", layer: str = "gi", hei
     plotly.graph_objects.Figure; each cell trace carries the cell id (hex) as ``location`` and ``customdata``.
     """
     fig = go.Figure()
-    cells = cells_df[cells_df["count"] > 0] if layer == "count" and not cells_df.empty else cells_df
+    cells = cells_df
+    if not cells.empty:
+        # Empty, unremarkable cells (the rim added around incidents for Gi*) carry no information on a map.
+        keep = cells["count"] > 0
+        if layer != "count":
+            keep |= cells["class"] != "none"
+        cells = cells[keep]
     if not cells.empty:
         ids = [f"{int(c):x}" for c in cells["h3"]]
         geojson = cells_geojson(cells["h3"].to_numpy(np.uint64))
@@ -116,21 +122,21 @@ def hotspot_map(cells_df: pd.DataFrame, lang: str = "ru", layer: str = "gi", hei
                 hoverinfo="text", colorbar={"title": {"text": pick(TEXT, "count", lang)}}, name=""))
         else:
             colours = GI_COLOURS if layer == "gi" else EMERGING_COLOURS
-            # One trace per class: a discrete legend a commander reads without a colour bar.
-            for name, colour in colours.items():
-                mask = (cells["class"] == name).to_numpy()
-                if not mask.any():
-                    continue
-                sub = [i for i, m in zip(ids, mask, strict=True) if m]
-                # Each trace gets only its own hexagons: the figure (and the page) stays small.
-                sub_geojson = {"type": "FeatureCollection",
-                               "features": [f for f, m in zip(geojson["features"], mask, strict=True) if m]}
-                fig.add_trace(go.Choroplethmap(
-                    geojson=sub_geojson, locations=sub, z=np.ones(len(sub)), customdata=sub,
-                    colorscale=[[0, colour], [1, colour]], showscale=False, name=pick(TEXT, name, lang),
-                    showlegend=True, marker={"opacity": 0.8 if name != "none" else 0.35,
-                                             "line": {"width": 0.3, "color": "#999"}},
-                    text=[h for h, m in zip(hover, mask, strict=True) if m], hoverinfo="text"))
+            names = list(colours)
+            code = cells["class"].map({name: i for i, name in enumerate(names)}).fillna(names.index("none"))
+            # One trace (one copy of the hexagons) with a stepwise colour scale; the legend comes from
+            # empty marker traces, one per class present, so a commander reads it without a colour bar.
+            steps = []
+            for i, name in enumerate(names):
+                steps += [[i / len(names), colours[name]], [(i + 1) / len(names), colours[name]]]
+            fig.add_trace(go.Choroplethmap(
+                geojson=geojson, locations=ids, z=code.to_numpy(float), zmin=-0.5, zmax=len(names) - 0.5,
+                customdata=ids, colorscale=steps, showscale=False, name="", showlegend=False,
+                marker={"opacity": 0.8, "line": {"width": 0.3, "color": "#999"}}, text=hover, hoverinfo="text"))
+            for name in names:
+                if (cells["class"] == name).any():
+                    fig.add_trace(go.Scattermap(lat=[None], lon=[None], mode="markers", name=pick(TEXT, name, lang),
+                                                marker={"size": 12, "color": colours[name]}, hoverinfo="skip"))
     add_reference_points(fig, lang, crossings, settlements)
     return _finish(fig, cells_df.get("lat", np.empty(0)), cells_df.get("lon", np.empty(0)), height)
 

@@ -116,12 +116,14 @@ def cell_centres(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def cells_geojson(cells: np.ndarray) -> dict:
     """FeatureCollection of cell hexagons, ``id`` = the cell as a hex string (what Plotly matches on)."""
     boundary = h3.api.basic_int.cell_to_boundary
+    rings = [boundary(int(cell)) for cell in cells.tolist()]
     features = []
-    for cell in cells.tolist():
-        ring = [[lon, lat] for lat, lon in boundary(int(cell))]
-        ring.append(ring[0])
-        features.append({"type": "Feature", "id": h3.int_to_str(int(cell)),
-                         "geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": {}})
+    for cell, ring in zip(cells.tolist(), rings, strict=True):
+        lonlat = np.round(np.asarray(ring)[:, ::-1], 5)
+        coords = lonlat.tolist()
+        coords.append(coords[0])
+        features.append({"type": "Feature", "id": f"{int(cell):x}",
+                         "geometry": {"type": "Polygon", "coordinates": [coords]}, "properties": {}})
     return {"type": "FeatureCollection", "features": features}
 
 
