@@ -132,6 +132,26 @@ def to_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
+def _from_lcc() -> Transformer:
+    return Transformer.from_crs(LCC, "EPSG:4326", always_xy=True)
+
+
+def from_km(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inverse of :func:`to_km`: km plane → (lon, lat) degrees.
+
+    Parameters
+    ----------
+    x, y : km.
+
+    Returns
+    -------
+    (lon, lat) numpy arrays.
+    """
+    lon, lat = _from_lcc().transform(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+    return np.asarray(lon), np.asarray(lat)
+
+
+@lru_cache(maxsize=1)
 def _territories() -> dict[str, shapely.Geometry]:
     regions = load_regions()
     out = {}
