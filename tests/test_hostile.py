@@ -341,3 +341,20 @@ def test_loaded_formula_payloads_leave_the_export_neutralised(tmp_path: Path):
     assert len(summaries) == 6
     assert all(cell.startswith("'") for cell in summaries), summaries
     assert "'" + make_hostile.FORMULAS[0] in summaries
+
+
+@pytest.mark.parametrize("upload_name", ["../../etc/passwd.csv", "..\\..\\windows\\system32\\x.csv",
+                                         "/etc/shadow.csv", "kz\x00.csv"],
+                         ids=["dot-dot", "backslashes", "absolute", "nul"])
+def test_upload_name_from_the_browser_is_stored_without_a_path(upload_name: str, tmp_path: Path, con):
+    """The Upload page passes the browser's file name: no directory part survives, nothing is written by it."""
+    from analytics.ingest import load_file
+
+    source = tmp_path / "upload.tmp"
+    source.write_bytes(make_hostile.kz(make_hostile.KZ_ROWS))
+    before = sorted(p.name for p in tmp_path.parent.iterdir())
+    result = load_file(con, source, file_name=upload_name)
+    stored = con.execute("SELECT file_name FROM uploads").fetchone()[0]
+    assert result.accepted == 4
+    assert "/" not in stored and "\\" not in stored and "\x00" not in stored and not stored.startswith(".."), stored
+    assert sorted(p.name for p in tmp_path.parent.iterdir()) == before
