@@ -19,7 +19,7 @@ ACTIONS = (
     "login_ok", "login_failed", "account_locked", "logout", "session_timeout",
     "password_change", "password_change_failed",
     "user_add", "user_disable", "user_enable", "user_reset", "user_role", "sharing_change",
-    "upload", "undo", "export", "download", "slides",
+    "upload", "undo", "export", "download", "slides", "match_confirmed", "match_rejected",
 )
 
 TEXT = {
@@ -30,7 +30,8 @@ TEXT = {
         "user_disable": "Пользователь отключён", "user_enable": "Пользователь включён",
         "user_reset": "Сброс пароля", "user_role": "Смена роли", "sharing_change": "Изменение правил обмена",
         "upload": "Загрузка данных", "undo": "Отмена загрузки", "export": "Выгрузка (CLI)",
-        "download": "Скачивание", "slides": "Слайды",
+        "download": "Скачивание", "slides": "Слайды", "match_confirmed": "Совпадение подтверждено",
+        "match_rejected": "Совпадение отклонено",
         "page_admins_only": "Журнал действий доступен только администраторам.",
         "page_user": "Пользователь", "page_action": "Действие", "page_entries": "Записей: {n}",
         "page_empty": "Нет записей за выбранный период и фильтры.",
@@ -42,6 +43,7 @@ TEXT = {
         "user_disable": "User disabled", "user_enable": "User enabled", "user_reset": "Password reset",
         "user_role": "Role change", "sharing_change": "Sharing policy change", "upload": "Upload",
         "undo": "Upload undone", "export": "Export (CLI)", "download": "Download", "slides": "Slides",
+        "match_confirmed": "Match confirmed", "match_rejected": "Match rejected",
         "page_admins_only": "The audit log is for administrators only.",
         "page_user": "User", "page_action": "Action", "page_entries": "Entries: {n}",
         "page_empty": "No entries for the selected period and filters.",
