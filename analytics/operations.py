@@ -6,6 +6,7 @@ A result column an operation did not report is *missing* (NULL), not zero: total
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import duckdb
@@ -222,6 +223,7 @@ def operations_timeline_chart(board: pd.DataFrame, lang: str = "ru") -> go.Figur
     plotly.graph_objects.Figure
     """
     fig = go.Figure()
+    labels = [f"{code} {name}" for code, name in zip(board["code"], board["name"].fillna(""), strict=True)]
     for direction, part in board.groupby("direction", sort=False, dropna=False):
         starts = pd.to_datetime(part["started_on"])
         # the end day is included: the bar runs to the end of ended_on
@@ -235,8 +237,10 @@ def operations_timeline_chart(board: pd.DataFrame, lang: str = "ru") -> go.Figur
                         for s, e in zip(part["started_on"], part["ended_on"], strict=True)],
             hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<extra></extra>",
         ))
+    # rows in the board's order (by start date), whatever the colour grouping of the traces
     fig.update_layout(title=pick(TEXT, "timeline_title", lang), xaxis_type="date", barmode="overlay",
-                      yaxis={"autorange": "reversed"}, legend_orientation="h",
+                      yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": labels},
+                      legend_orientation="h",
                       height=max(260, 60 + 34 * len(board)), margin={"t": 60, "l": 10, "r": 20, "b": 40})
     return fig
 
@@ -264,7 +268,8 @@ def operations_map(districts: pd.DataFrame, lang: str = "ru") -> go.Figure:
         lat=districts["lat"].tolist() if not districts.empty else [],
         lon=districts["lon"].tolist() if not districts.empty else [],
         mode="markers+text", text=names, textposition="top center",
-        marker={"size": [12 + 6 * int(n) for n in districts["operations"]] if not districts.empty else [],
+        # area, not radius, grows with the count: a district with 9 operations is not 9 times as wide
+        marker={"size": [8 + 6 * math.sqrt(int(n)) for n in districts["operations"]] if not districts.empty else [],
                 "color": [side_color(side) for side in districts["side"]] if not districts.empty else [],
                 "opacity": 0.8},
         customdata=districts[["operations", "codes"]].values.tolist() if not districts.empty else [],
@@ -272,6 +277,6 @@ def operations_map(districts: pd.DataFrame, lang: str = "ru") -> go.Figure:
     ))
     layers = [{"source": geo.region_geojson(), "type": "fill", "color": "rgba(10,122,191,0.05)", "below": "traces"},
               {"source": geo.region_geojson(), "type": "line", "color": "#7f7f7f", "line": {"width": 1}}]
-    fig.update_layout(map={"style": "white-bg", "center": {"lat": 42.9, "lon": 73.2}, "zoom": 6, "layers": layers},
+    fig.update_layout(map={"style": "white-bg", "center": {"lat": 43.0, "lon": 73.0}, "zoom": 5.7, "layers": layers},
                       title=pick(TEXT, "map_title", lang), height=520, margin={"t": 50, "l": 0, "r": 0, "b": 0})
     return fig

@@ -43,7 +43,7 @@ def load(version: int, db_path: str, start, end, direction) -> dict:
 
 def headline(totals, language: str) -> None:
     row = totals.iloc[0]
-    for column, measure in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+    for column, measure in zip([*st.columns(3), *st.columns(3)], HEADLINE, strict=True):
         column.metric(pick(operations.TEXT, measure, language),
                       operations.format_measure(measure, row[measure], language))
 

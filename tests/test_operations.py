@@ -111,6 +111,8 @@ def test_charts(ops_con):
     assert [t.name for t in timeline.data] == ["Drugs", "Livestock theft"]
     # A runs 10.01–20.01 inclusive: 11 days
     assert timeline.data[0].x[0] == 11 * 86_400_000
+    # rows by start date across directions: A (10.01), C (31.01), B (01.02)
+    assert list(timeline.layout.yaxis.categoryarray) == ["A Операция A", "C Операция C", "B Операция B"]
     fig_map = operations_map(operation_districts(ops_con), "en")
     assert fig_map.layout.map.style == "white-bg"
     assert list(fig_map.data[0].text) == ["Kordai district", "Panfilov district", "Tokmok city"]
