@@ -730,3 +730,30 @@ def test_scale_100k_bulletins_1m_finds(con):
     assert proposed == intended
     # CPU seconds, not wall: the test machine is shared; on 2 idle cores wall ≤ CPU.
     assert used <= 2.0
+
+
+def test_review_text_and_display_frames(sample_con):
+    from analytics.bulletins import display_frame, match_card_text
+
+    propose_matches(sample_con)
+    review = list_matches(sample_con, "proposed")
+    phone = review[review["bulletin_no"] == "ЖО-2024-0003"].iloc[0].to_dict()
+    assert match_card_text(phone, "en") == (
+        "**ЖО-2024-0003** · KZ · Phones · `356938035643809`  \n"
+        "↔ found by KG on 2024-01-22 · рынок · `356938035643809`  \n"
+        "key: bulletin number = `ZHO20243` · verified by IMEI")
+    shown = display_frame(open_bulletins(sample_con, date(2024, 1, 31)), "ru")
+    assert list(shown.columns[:5]) == ["Ориентировка", "Направление", "Инициатор", "Объект", "Направлена"]
+    assert shown["Объект"].tolist()[0] == "Телефоны"
+    assert shown["Возраст"].tolist()[0] == "0–30"
+
+
+def test_incident_match_does_not_show_the_settlement(con):
+    insert_bulletins(con, [dict(bulletin_no="ЖО-1", sent_on=date(2024, 1, 4), initiator_side="KZ",
+                                object_kind="phone", imei_raw="356938035643809", status="wanted")])
+    insert_incident(con, "KG", "02-1", date(2024, 1, 10), "Изъят телефон IMEI 35693803564380")
+    con.execute("UPDATE incidents SET settlement = 'с. Секретное'")
+    propose_matches(con)
+    row = list_matches(con).iloc[0]
+    assert (row["ref_id"], row["found_by_side"]) == ("KG:02-1", "KG")
+    assert pd.isna(row["place"])

@@ -5,7 +5,8 @@ SELECT m.bulletin_no, m.ref_kind, m.ref_id, m.match_key, m.key_value, m.method, 
        coalesce(b.plate_raw, b.vin_raw, b.imei_raw, b.serial_raw, b.tag_raw) AS bulletin_identifier,
        coalesce(f.side, i.side) AS found_by_side,
        coalesce(f.found_at::DATE, i.registered_on) AS found_on,
-       coalesce(f.place, i.settlement) AS place,
+       -- an incident's settlement is not shown: it may be hidden from the other side by the sharing policy
+       f.place AS place,
        coalesce(f.plate_raw, f.vin_raw, f.imei_raw, f.serial_raw, f.tag_raw) AS found_identifier,
        f.bulletin_ref, f.result
 FROM matches m
