@@ -134,11 +134,11 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters:
         oblast_ref = oblast_ref[oblast_ref["side"].isin(sides)]
     oblast_names = reference.label(oblast_ref, "oblast", language)
     oblasts = tuple(sb.multiselect(t("oblast", language), list(oblast_names), key="flt_oblast",
-                                   format_func=oblast_names.get))
+                                   format_func=lambda key: oblast_names.get(key, key)))
     district_ref = reference.districts(con, oblasts or tuple(oblast_names))
     district_names = reference.label(district_ref, "district", language)
     districts = tuple(sb.multiselect(t("district", language), list(district_names), key="flt_district",
-                                     format_func=district_names.get))
+                                     format_func=lambda key: district_names.get(key, key)))
     category_keys = reference.categories(con)["category"].tolist()
     categories = tuple(sb.multiselect(t("category", language), category_keys, key="flt_category",
                                       format_func=lambda c: category_label(c, language)))
@@ -146,7 +146,8 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters:
     flags = {name: (True if sb.checkbox(t(name, language), key=f"flt_{name}") else None)
              for name in ("online", "minor_involved", "foreign_national")}
     selection = Filters(start=start, end=end, sides=sides, oblasts=oblasts, districts=districts,
-                        categories=categories, **flags)
+                        categories=categories, online=flags["online"], minor_involved=flags["minor_involved"],
+                        foreign_national=flags["foreign_national"])
     st.session_state[FILTERS_KEY] = selection
     return selection
 
