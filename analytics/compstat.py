@@ -364,6 +364,14 @@ def latest_populations(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], 
     return {entry: value for entry, (_, value) in latest.items()}
 
 
+def district_rows(con: duckdb.DuckDBPyConnection, oblasts: Sequence[str] = (), districts: Sequence[str] = (),
+                  ) -> list[tuple[str, str, str, str, str]]:
+    """``[(side, oblast, district, name_ru, name_en)]`` of the reference, optionally of some oblasts/districts."""
+    rows = con.execute(db.load_sql("compstat/districts")).fetchall()
+    return [(str(s), str(o), str(d), str(ru), str(en)) for s, o, d, ru, en in rows
+            if (not oblasts or o in oblasts) and (not districts or d in districts)]
+
+
 def selection_scope(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> Scope:
     """Sides, oblasts and population bases the filters select (KZ first).
 
@@ -384,8 +392,7 @@ def selection_scope(con: duckdb.DuckDBPyConnection, filters: Filters | None = No
     pops = latest_populations(con)
     oblast_population: dict[str, float] = {}
     if flt.districts:
-        for _side, oblast, district, *_ in con.execute(db.load_sql("compstat/districts"), {
-                "oblasts": [o for _, o in units], "districts": list(flt.districts)}).fetchall():
+        for _side, oblast, district, *_ in district_rows(con, [o for _, o in units], flt.districts):
             # fsum of a NaN is NaN: one chosen district without a figure leaves the base unknown
             oblast_population[oblast] = math.fsum([oblast_population.get(oblast, 0.0),
                                                    pops.get(("district", district), math.nan)])
@@ -589,13 +596,14 @@ def district_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None, fi
         flt = filters or Filters()
         counts = {(s, o, d): (int(c), int(p)) for s, o, d, c, p in
                   count_rows(con, _window_ranges([chosen]), ("side", "oblast", "district"), filters)}
-        refs = con.execute(db.load_sql("compstat/districts"), {
-            "oblasts": [o for _, o in scope.units], "districts": list(flt.districts)}).fetchall()
+        refs = district_rows(con, [o for _, o in scope.units], flt.districts)
+        pops = latest_populations(con)
         holes = coverage.missing_set(con, chosen.prior_start, chosen.current_end, filters, scope.units)
         name_index = 4 if lang == "en" else 3
         known = set()
         for ref in refs:
-            side, oblast, district, population = ref[0], ref[1], ref[2], ref[5]
+            side, oblast, district = ref[0], ref[1], ref[2]
+            population = pops.get(("district", district))
             known.add((side, oblast, district))
             current, prior = counts.get((side, oblast, district), (0, 0))
             rows.append({"side": side, "oblast": oblast, "district": district, "name": ref[name_index],

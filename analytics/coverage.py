@@ -12,7 +12,6 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from analytics import reference
 from analytics.db import load_sql
 from analytics.filters import Filters
 from analytics.i18n import MONTHS, pick
@@ -89,9 +88,8 @@ def expected_units(con: duckdb.DuckDBPyConnection, filters: Filters | None = Non
         KZ first, then KG; oblasts in key order.
     """
     flt = filters or Filters()
-    district_oblasts = ({row[0] for row in con.execute(load_sql("coverage/district_oblasts"),
-                                                       [list(flt.districts)]).fetchall()}
-                        if flt.districts else set())
+    district_oblasts = ({oblast for district, oblast in con.execute(load_sql("coverage/district_oblasts")).fetchall()
+                         if district in flt.districts} if flt.districts else set())
     units = []
     for side, oblast in con.execute(load_sql("coverage/units")).fetchall():
         if flt.sides and side not in flt.sides:
@@ -184,17 +182,23 @@ def coverage_banners(con: duckdb.DuckDBPyConnection, start: date | None, end: da
     list[str]
         Empty when every expected month is covered. Consecutive months are joined (``март–май 2024``).
     """
-    holes = missing_months(con, start, end, filters)
-    if holes.empty:
+    holes = sorted(missing_set(con, start, end, filters))
+    if not holes:
         return []
-    names = reference.label(reference.oblasts(con), "oblast", lang)
+    names = {oblast: (name_en if lang == "en" else name_ru) for oblast, name_ru, name_en in
+             con.execute(load_sql("coverage/oblast_names")).fetchall()}
+    per_oblast: dict[tuple[str, str], list[date]] = {}
+    for side, oblast, month in holes:
+        per_oblast.setdefault((side, oblast), []).append(month)
+    side_order = {"KZ": 0, "KG": 1}
     banners = []
-    for oblast, group in holes.groupby("oblast", sort=False):
-        runs = _month_runs(pd.Timestamp(m).date() for m in group["month"])
+    for (_side, oblast), months in sorted(per_oblast.items(), key=lambda item: (side_order.get(item[0][0], 2),
+                                                                               item[0][1])):
+        runs = _month_runs(months)
         text = ", ".join(_run_label(first, last, lang) for first, last in runs[:max_runs])
         if len(runs) > max_runs:
             text += " " + pick(TEXT, "and_more", lang).format(n=len(runs) - max_runs)
-        banners.append(pick(TEXT, "banner", lang).format(unit=names.get(str(oblast), str(oblast)), months=text))
+        banners.append(pick(TEXT, "banner", lang).format(unit=names.get(oblast, oblast), months=text))
     return banners
 
 

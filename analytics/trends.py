@@ -50,14 +50,11 @@ def _geo_groups(con: duckdb.DuckDBPyConnection, scope: compstat.Scope, by: Seque
     """Geographic groups of ``by`` with the (side, oblast) units each depends on and its population."""
     if "district" in by:
         groups = []
-        pops = {str(k): float(v) for k, v in
-                reference.population(con, "district").set_index("key")["population"].items()}
-        for ref in reference.districts(con, tuple(o for _, o in scope.units)).itertuples():
-            if filters.districts and ref.district not in filters.districts:
-                continue
-            key = {"side": str(ref.side), "oblast": str(ref.oblast), "district": str(ref.district)}
-            groups.append(({k: v for k, v in key.items() if k in by}, [(str(ref.side), str(ref.oblast))],
-                           pops.get(str(ref.district), math.nan)))
+        pops = compstat.latest_populations(con)
+        for side, oblast, district, *_ in compstat.district_rows(con, [o for _, o in scope.units], filters.districts):
+            key = {"side": side, "oblast": oblast, "district": district}
+            groups.append(({k: v for k, v in key.items() if k in by}, [(side, oblast)],
+                           pops.get(("district", district), math.nan)))
         return groups
     if "oblast" in by:
         return [({k: v for k, v in {"side": side, "oblast": oblast}.items() if k in by}, [(side, oblast)],

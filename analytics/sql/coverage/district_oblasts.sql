@@ -1,2 +1,2 @@
--- Oblasts of the chosen districts.
-SELECT DISTINCT oblast FROM ref_districts WHERE list_contains(?::VARCHAR[], district)
+-- District → oblast of the reference (filtered in Python: tiny table).
+SELECT district, oblast FROM ref_districts

@@ -1,0 +1,1 @@
+SELECT oblast, name_ru, name_en FROM ref_oblasts
