@@ -93,8 +93,8 @@ def test_map_draws_with_the_network_blocked(app_db, offline_page):
     proc, url = start_app(app_db, {"SHEKARA_AUTH": "off"})
     try:
         page = offline_page
-        page.goto(url, wait_until="domcontentloaded")
-        page.get_by_text("Очаги и граница").first.click()
+        page.goto(url + "/hotspots", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Очаги и граница").wait_for(timeout=90_000)
         page.wait_for_selector(".js-plotly-plot", timeout=90_000)
         # MapLibre draws into a canvas inside the Plotly map container.
         canvas = page.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first
