@@ -79,8 +79,7 @@ def detect_encoding(head: bytes, name: str = "file") -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise unreadable(name, "это книга Excel, а не CSV", "it is an Excel workbook, not a CSV")
+    _refuse_known_binary(head, name)
     sample = head[:8192]
     if len(sample) >= 4:
         even, odd = sample[0::2], sample[1::2]
@@ -101,6 +100,32 @@ def detect_encoding(head: bytes, name: str = "file") -> str:
     best = from_bytes(head[:65536], cp_isolation=CYRILLIC_CODEPAGES).best()
     # Not UTF-8 and no clear verdict (e.g. one long run of the same letter): Excel on Russian Windows, cp1251.
     return str(best.encoding) if best is not None else "cp1251"
+
+
+# (magic bytes, what it is in ru, in en): files renamed to .csv that are something else.
+_SIGNATURES = (
+    (b"\xd0\xcf\x11\xe0", "это книга Excel старого формата (xls), а не CSV", "it is an old Excel workbook (xls), not a CSV"),
+    (b"\x1f\x8b", "это сжатый архив gzip, а не CSV; распакуйте его", "it is a gzip archive, not a CSV; unpack it"),
+    (b"%PDF", "это документ PDF, а не CSV", "it is a PDF document, not a CSV"),
+    (b"\x89PNG", "это изображение PNG, а не CSV", "it is a PNG image, not a CSV"),
+    (b"\xff\xd8\xff", "это изображение JPEG, а не CSV", "it is a JPEG image, not a CSV"),
+    (b"Rar!", "это архив RAR, а не CSV; распакуйте его", "it is a RAR archive, not a CSV; unpack it"),
+    (b"7z\xbc\xaf", "это архив 7z, а не CSV; распакуйте его", "it is a 7z archive, not a CSV; unpack it"),
+)
+
+
+def _refuse_known_binary(head: bytes, name: str) -> None:
+    """Name what a renamed non-CSV file is, so the message tells the analyst what to do."""
+    if head.startswith(b"PK\x03\x04"):
+        if b"xl/" in head[:65536]:  # the parts of an xlsx package live under xl/
+            raise unreadable(name, "это книга Excel (xlsx), а не CSV", "it is an Excel workbook (xlsx), not a CSV")
+        raise unreadable(name, "это архив zip, а не CSV; распакуйте его", "it is a zip archive, not a CSV; unpack it")
+    for magic, why_ru, why_en in _SIGNATURES:
+        if head.startswith(magic):
+            raise unreadable(name, why_ru, why_en)
+    start = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):
+        raise unreadable(name, "это страница HTML/XML, а не CSV", "it is an HTML/XML page, not a CSV")
 
 
 def encoding_label(encoding: str) -> str:
@@ -174,7 +199,8 @@ def _candidates(text: str, table: Synonyms, kinds: tuple[str, ...]) -> list[_Can
                 for kind in kinds:
                     mapping = map_headers(headers, kind, table)
                     score = sum(1 for value in mapping.values() if value)
-                    if score >= 2 or (score >= 1 and len(cells) == 2):
+                    # A forced kind keeps every table-like line: the best one is reported with what it lacks.
+                    if score >= 2 or (score >= 1 and len(cells) == 2) or len(kinds) == 1:
                         found.append(_Candidate(score, kind, delimiter, index, end_line, previous_end + 1,
                                                 headers, mapping, cells))
             previous_end = end_line
@@ -190,7 +216,7 @@ def _missing_columns(candidate: _Candidate, table: Synonyms) -> MissingColumns:
     fields = {value for value in candidate.mapping.values() if value}
     missing = [field_title(candidate.kind, name, table) for name in REQUIRED[candidate.kind] if name not in fields]
     quoted = ", ".join(f"«{name}»" for name in missing)
-    return MissingColumns(
+    return MissingColumns.of(candidate.kind, candidate.headers, candidate.mapping,
         f"файл не похож на {KIND_TITLE['ru'][candidate.kind]}: нет столбцов {quoted}. Проверьте, что выгружены все "
         "столбцы, или укажите соответствие столбцов на странице «Загрузка данных».",
         f"the file does not look like {KIND_TITLE['en'][candidate.kind]}: columns {quoted} are missing. Export all "
@@ -337,16 +363,15 @@ def detect_file(path: Path | str, *, kind: str = "auto", side: str | None = None
                               f"unknown file kind '{kind}': use one of {', '.join(KINDS)}.")
     kinds = KINDS if kind == "auto" else (kind,)
     candidates = _candidates(text, table, kinds)
+    if column_map:
+        # The analyst's corrections apply before the choice: a file whose number column was not recognised
+        # becomes complete once the analyst names it.
+        for candidate in candidates:
+            candidate.mapping = apply_column_map(candidate.mapping, column_map, candidate.kind)
     chosen = choose_kind(candidates, side, name, table)
     if not column_map:
         _refuse_repeated_required(chosen, table, name)
-    mapping = apply_column_map(chosen.mapping, column_map, chosen.kind)
-    if column_map:
-        fields = {value for value in mapping.values() if value}
-        check = _Candidate(chosen.score, chosen.kind, chosen.delimiter, chosen.record_index, chosen.header_end_line,
-                           chosen.header_row, chosen.headers, mapping, chosen.cells)
-        if not all(name_ in fields for name_ in REQUIRED[chosen.kind]):
-            raise _missing_columns(check, table)
+    mapping = chosen.mapping
     file_side = resolve_side(chosen.kind, side, mapping, name)
     records = _records(text, chosen.delimiter, chosen.record_index + 1 + SAMPLE_ROWS)
     body = [cells for cells, _ in records[chosen.record_index + 1:] if any(cell.strip() for cell in cells)]

@@ -25,7 +25,22 @@ class UnknownFileKind(IngestError):
 
 
 class MissingColumns(IngestError):
-    """The file looks like a known export but lacks the columns every row needs (number, date)."""
+    """The file looks like a known export but lacks the columns every row needs (number, date).
+
+    ``kind``, ``headers`` and ``column_map`` describe the closest match, so the upload page can offer the
+    analyst to name the missing columns (``load_file(..., column_map=...)``).
+    """
+
+    kind: str | None = None
+    headers: list[str] | None = None
+    column_map: dict[str, str | None] | None = None
+
+    @classmethod
+    def of(cls, kind: str, headers: list[str], column_map: dict[str, str | None], message: str,
+           message_en: str) -> MissingColumns:
+        error = cls(message, message_en)
+        error.kind, error.headers, error.column_map = kind, list(headers), dict(column_map)
+        return error
 
 
 class FileTooLarge(IngestError):
