@@ -377,14 +377,23 @@ def fake_hotspots(monkeypatch, classes: list[str], counts: list[int]) -> None:
                         lambda con, filters: hotspots.HotspotResult(res=7, points=points, cells=frame))
 
 
+def hotspots_cells(monkeypatch) -> list[int]:
+    """The h3 ids the faked analysis returns, in its order (strongest Gi* z first)."""
+    from analytics import hotspots
+
+    return hotspots.analyse_hotspots(None, None).cells["h3"].tolist()
+
+
 def test_hotspot_map_draws_only_significant_cells_offline(con, monkeypatch):
     fake_hotspots(monkeypatch, ["hot_99", "hot_95", "cold_90", "none", "none"], [9, 6, 0, 2, 1])
     monkeypatch.setattr(content, "MAP_CELL_LIMIT", 2)
     spec = content.hotspot_slide(con, DeckOptions(as_of=slides_fixture.AS_OF))
     assert spec.figure.layout.map.style == "white-bg"  # no tiles: the image renders without internet
-    drawn = [trace for trace in spec.figure.data if trace.type == "choroplethmap"]
-    assert sorted(len(trace.locations) for trace in drawn) == [1, 1]  # the two strongest of three significant
-    assert {trace.name for trace in drawn} == {"Очаг, 99 %", "Очаг, 95 %"}
+    drawn = [loc for trace in spec.figure.data if trace.type == "choroplethmap" for loc in trace.locations]
+    strongest = {f"{int(cell):x}" for cell in hotspots_cells(monkeypatch)[:2]}
+    assert set(drawn) == strongest and len(drawn) == 2  # the two strongest of the three significant cells
+    names = {trace.name for trace in spec.figure.data}
+    assert {"Очаг, 99 %", "Очаг, 95 %"} <= names and "Холодная зона, 90 %" not in names
     assert spec.note["ru"] == ("Getis-Ord Gi* по ячейкам H3 с поправкой FDR; значимых очагов: 2; происшествий с "
                                "координатами: 18. На карте 2 из 3 ячеек (самые значимые).")
 

@@ -46,7 +46,7 @@ TEXT: dict[str, dict[str, str]] = {
         "agenda_kpi": "Ключевые показатели обеих сторон",
         "agenda_rest": "Очаги и приграничье · ориентировки · совместные операции · полнота данных · решения",
         "kpi": "Ключевые показатели: Казахстан | Кыргызстан",
-        "kpi_note": "▲/▼ — заметное изменение (|z| ≥ 2, критерий Пуассона); серым — в пределах случайных колебаний; "
+        "kpi_note": "▲/▼ — заметное изменение (|z| ≥ 2); серым — случайные колебания; "
                     "* — есть месяцы без данных; на 100 тыс. — с начала года.",
         "direction": "Направление",
         "28d": "28 дней",
@@ -94,7 +94,6 @@ TEXT: dict[str, dict[str, str]] = {
         "b_open": "В розыске",
         "b_resolution_rate": "Доля обнаруженных",
         "b_median_days": "Медиана дней до обнаружения",
-        "source": "Источник: ЕРДР (КЗ), ЕРП (КГ); регистрация до {as_of} включительно.",
     },
     "en": {
         "meeting": "Joint meeting on countering cross-border crime",
@@ -105,7 +104,7 @@ TEXT: dict[str, dict[str, str]] = {
         "agenda_kpi": "Key indicators of both sides",
         "agenda_rest": "Hotspots and the border · wanted bulletins · joint operations · data coverage · decisions",
         "kpi": "Key indicators: Kazakhstan | Kyrgyzstan",
-        "kpi_note": "▲/▼ — notable change (|z| ≥ 2, Poisson test); grey — within random variation; "
+        "kpi_note": "▲/▼ — notable change (|z| ≥ 2); grey — random variation; "
                     "* — some months have no data; per 100k — year to date.",
         "direction": "Direction",
         "28d": "28 days",
@@ -153,7 +152,6 @@ TEXT: dict[str, dict[str, str]] = {
         "b_open": "Still wanted",
         "b_resolution_rate": "Share found",
         "b_median_days": "Median days to find",
-        "source": "Source: ERDR (KZ), ERP (KG); registered up to and including {as_of}.",
     },
 }
 

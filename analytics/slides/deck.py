@@ -19,7 +19,7 @@ from analytics.audit import log_action
 from analytics.errors import ShekaraError
 from analytics.i18n import pick
 from analytics.slides import content
-from analytics.slides.content import DECK_LANGS, DeckOptions, SlideSpec, Text
+from analytics.slides.content import DECK_LANGS, DeckOptions, SlideSpec, Text, show_text
 from analytics.slides.render import ChartJob, render_charts, start_renderer
 from analytics.slides.template import (
     CONTENT_BOTTOM,
@@ -106,19 +106,13 @@ def render_images(slides: list[SlideSpec]) -> None:
         spec.image = png
 
 
-def _show(text: Text | None, lang: str) -> str:
-    if not text:
-        return ""
-    return text["en"] if lang == "en" else text["ru"]
-
-
 def _second(text: Text | None, lang: str) -> str | None:
     """The English line under the Russian one in a bilingual deck."""
     return text["en"] if lang == "ru+en" and text else None
 
 
 def _header_cell(text: Text, lang: str) -> str:
-    main, second = _show(text, lang), _second(text, lang)
+    main, second = show_text(text, lang), _second(text, lang)
     return f"{main}\n{second}" if second and second != main else main
 
 
@@ -154,41 +148,55 @@ def write_pptx(slides: list[SlideSpec], options: DeckOptions, path: Path | str) 
             if lang == "ru+en":
                 lines.append((spec.title["en"], 22, False))
             for index, bullet in enumerate(spec.bullets):
-                lines.append((_show(bullet, lang), 20, index < 2))
+                lines.append((show_text(bullet, lang), 20, index < 2))
                 if lang == "ru+en":
                     lines.append((bullet["en"], 14, False))
-            add_title_slide(prs, _show(spec.title, lang), lines, footer)
+            add_title_slide(prs, show_text(spec.title, lang), lines, footer)
             continue
-        subtitle_parts = [part for part in (_second(spec.title, lang), _show(spec.subtitle, body)) if part]
-        slide = add_content_slide(prs, _show(spec.title, lang), "  ·  ".join(subtitle_parts) or None, footer)
+        subtitle_parts = [part for part in (_second(spec.title, lang), show_text(spec.subtitle, body)) if part]
+        slide = add_content_slide(prs, show_text(spec.title, lang), "  ·  ".join(subtitle_parts) or None, footer)
         box = CONTENT_BOX
+        # A bilingual note takes two lines; the content gives way so nothing overlaps.
+        note_height = Inches(0.6 if lang == "ru+en" else 0.45)
         if spec.note:
-            box = Box(box.left, box.top, box.width, box.height - Inches(0.5))  # room for the note
+            box = Box(box.left, box.top, box.width, box.height - note_height)
         if spec.table is not None and spec.image is not None:
             split = int(box.width * 0.52)
-            _place_table(slide, Box(box.left, box.top, split - MARGIN // 2, box.height), spec, lang, size=12)
+            _place_table(slide, Box(box.left, box.top, split - MARGIN // 2, box.height), spec, lang,
+                         size=min(12, _table_font(spec)))
             add_picture(slide, Box(box.left + split, box.top, box.width - split, box.height), spec.image)
         elif spec.table is not None:
-            _place_table(slide, box, spec, lang, size=13 if len(spec.table.header[0]) > 6 else 16)
+            _place_table(slide, box, spec, lang, size=_table_font(spec))
         elif spec.image is not None and spec.bullets:
             split = int(box.width * 0.6)
             add_picture(slide, Box(box.left, box.top, split, box.height), spec.image)
             add_bullets(slide, Box(box.left + split + MARGIN // 2, box.top, box.width - split - MARGIN // 2,
-                                   box.height), [(_show(b, lang), _second(b, lang)) for b in spec.bullets], size=16)
+                                   box.height), [(show_text(b, lang), _second(b, lang)) for b in spec.bullets], size=16)
         elif spec.image is not None:
             add_picture(slide, box, spec.image)
         if spec.bullets and spec.table is None and spec.image is None:
             n_lines = len(spec.bullets) * (2 if lang == "ru+en" else 1)
-            add_bullets(slide, box, [(_show(b, lang), _second(b, lang)) for b in spec.bullets],
+            add_bullets(slide, box, [(show_text(b, lang), _second(b, lang)) for b in spec.bullets],
                         size=20 if n_lines <= 8 else 18 if n_lines <= 12 else 15)
         if spec.note:
-            note = _show(spec.note, lang)
+            note = show_text(spec.note, lang)
             second = _second(spec.note, lang)
-            add_note(slide, note + (f" / {second}" if second else ""), top=CONTENT_BOTTOM - Inches(0.4))
+            add_note(slide, note + (f"\n{second}" if second else ""), top=CONTENT_BOTTOM - note_height,
+                     height=note_height)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(target))
     return target
+
+
+def _table_font(spec: SlideSpec) -> float:
+    """Font size that keeps a table inside the content area: smaller for many rows or columns."""
+    assert spec.table is not None
+    lines = len(spec.table.header) + max(len(spec.table.rows), 1)
+    wide = max(len(line) for line in spec.table.header) > 6
+    if lines <= 9:
+        return 13 if wide else 16
+    return (12 if wide else 13) if lines <= 13 else 11
 
 
 def _place_table(slide, box: Box, spec: SlideSpec, lang: str, *, size: float) -> None:

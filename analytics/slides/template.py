@@ -346,8 +346,7 @@ def add_picture(slide: Slide, box: Box, png: bytes):
     return slide.shapes.add_picture(io.BytesIO(png), *Box(left, top, width, height).emu())
 
 
-def add_note(slide: Slide, text: str, *, top: int | None = None) -> None:
-    """A small grey caption line above the footer (sources, coverage caveats)."""
-    height = Inches(0.4)
-    add_textbox(slide, Box(MARGIN, (top if top is not None else CONTENT_BOTTOM - height), SLIDE_WIDTH - 2 * MARGIN,
-                           height), [(text, 11, False, GREY)])
+def add_note(slide: Slide, text: str, *, top: int | None = None, height: int = Inches(0.45)) -> None:
+    """A small grey caption above the footer (sources, coverage caveats); one line per ``\n``."""
+    box = Box(MARGIN, top if top is not None else CONTENT_BOTTOM - height, SLIDE_WIDTH - 2 * MARGIN, height)
+    add_textbox(slide, box, [(line, 10.5, False, GREY) for line in text.split("\n")], anchor=MSO_ANCHOR.BOTTOM)
