@@ -235,7 +235,7 @@ def small_multiples(frame: pd.DataFrame, lang: str = "ru", value: str = "count",
                 row=index // columns + 1, col=index % columns + 1)
     fig.update_annotations(font_size=11)
     fig.update_yaxes(rangemode="tozero")
-    _month_ticks(fig, frame["period"], lang, max_ticks=3)
+    _month_ticks(fig, frame["period"], lang, max_ticks=2)
     fig = _layout(fig, lang, height=230 * rows + 80)
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
                       margin={"t": 40, "b": 40})
