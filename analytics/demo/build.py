@@ -5,13 +5,15 @@ Files written (``M`` = month of the period, the period being the ``years * 12`` 
 - ``kz_erdr_YYYY-MM.csv`` (ЕРДР, Zhambyl) and ``kg_erp_chuy-talas_YYYY-MM.csv`` (ЕРП, Chuy and Talas) per month,
   statuses as of five days after the month ends;
 - every third month from the sixth on, a re-export of the quarter before last with updated statuses
-  (``kz_erdr_YYYY-MM_YYYY-MM_upd.csv``, ``kg_erp_chuy-talas_YYYY-MM_YYYY-MM_upd.csv``): exercises the upsert;
+  (``kz_erdr_YYYY-MM_YYYY-MM_upd.csv``, ``kg_erp_chuy-talas_YYYY-MM_YYYY-MM_upd.csv``): the same values as first
+  exported (typos and all), only the statuses moved on: exercises the upsert and the history;
 - ``bulletins_YYYY-MM.csv`` (bulletins sent that month and older ones whose status changed), ``finds_YYYY-MM.csv``;
 - ``operations_YYYY.csv`` per calendar year.
 
 Missing months (coverage flags): **Talas** has no data for the **4th month** of the period (that month's KG file
 holds Chuy only and is named ``kg_erp_chuy_YYYY-MM.csv``); **KZ** has no file for the **9th month**. Both lie in
-the first year, so ``--years 1`` shows them too.
+the first year, so ``--years 1`` shows them too. With ``--end 2025-10-31 --years 1``: Talas 2025-02, KZ 2025-07;
+with ``--years 3``: Talas 2023-02, KZ 2023-07. Re-exports leave the missing months out as well.
 
 Messy files in the first year (every file also has a few empty, swapped or ``0,0`` coordinates, district aliases,
 decimal dots among commas, no-break-space thousands, one or two exact duplicate rows and two rows that must be
@@ -32,7 +34,8 @@ rejected: an empty number and 31 February):
  9    missing                                                as the sample
 ====  =====================================================  ===========================================================
 
-The month-2 KZ file is uploaded twice (the loader recognises the repeat and adds nothing).
+The month-2 KZ file is uploaded twice (the loader recognises the repeat and adds nothing). Bulletins and finds
+carry their own messiness (identifiers typed differently, see :mod:`analytics.demo.exchange`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The demo world: volumes, seasonality, probabilities, and vectorised generators of incidents.
 
 Every draw goes through one ``numpy.random.Generator`` so a (seed, period) pair gives the same rows.
-Rows are built column-wise with numpy (``StringDType`` text), never row by row: one million incidents
-take a few seconds.
+Rows are built column-wise with numpy (``StringDType`` text), never row by row, and handed over as pandas
+``str`` columns (via Arrow, no Python objects) or categoricals for the small vocabularies: one million
+incidents take a few seconds.
 
 Incident frame columns (the input of :mod:`analytics.demo.writers`):
 ``side, source_id, registered_on, occurred_at, occurred_has_time, article_raw, object_raw, title_raw,
@@ -23,7 +24,6 @@ import pyarrow as pa
 from analytics.demo import places
 
 S = np.dtypes.StringDType()
-NA_DATE = np.datetime64("NaT", "D")
 
 CATEGORIES = (
     "extremism_terrorism", "vehicle_theft", "phone_theft", "weapons", "livestock_theft",
@@ -31,7 +31,6 @@ CATEGORIES = (
 )
 CAT = {name: i for i, name in enumerate(CATEGORIES)}
 OBLASTS = ("ZHA", "CHU", "TAL")
-OBLAST_SIDE = {"ZHA": "KZ", "CHU": "KG", "TAL": "KG"}
 # Registered offences a year (before the yearly wobble): Zhambyl 5–8k, Chuy 6–9k, Talas 1.5–2k.
 OBLAST_VOLUME = {"ZHA": 6500.0, "CHU": 7400.0, "TAL": 1750.0}
 # Share of each category in an oblast's registered offences, in CATEGORIES order.
