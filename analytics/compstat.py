@@ -21,6 +21,7 @@ from ``incidents``, in one statement of FILTER aggregates (:func:`count_by`).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -186,7 +187,9 @@ def ensure_aggregates(con: duckdb.DuckDBPyConnection) -> bool:
         refresh_aggregates(con)
         con.execute("COMMIT")
     except duckdb.Error:
-        con.execute("ROLLBACK")
+        # a concurrent refresh won the write conflict (or the file is read-only): raw rows are always right
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         return False
     return True
 
