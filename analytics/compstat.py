@@ -7,7 +7,8 @@ registration date in the database, or the end of the selected period):
 - **28d** the 28 days ending on as-of (inclusive) vs the 28 days before;
 - **YTD** 1 January..as-of vs 1 January..the same calendar day of the previous year. As-of
   29 February compares with 1 January..28 February of the previous year (that span has no 29th; the
-  prior is one day shorter rather than spilling into March).
+  prior is one day shorter rather than spilling into March). Conversely as-of 28 February 2025 compares
+  with 1 January..28 February 2024: the same calendar days, so 29 February 2024 is not counted.
 
 ``pct_change`` is ``None``/NA when the prior is 0 (never infinity or +100 %); ``z = 2(√current − √prior)``
 is the Poisson (Anscombe-style) z-score and ``|z| ≥ 2`` marks a notable change. ``per_100k`` is the

@@ -259,7 +259,3 @@ def series_table(frame: pd.DataFrame, columns: Sequence[str], value: str = "coun
     return wide.reset_index()
 
 
-def data_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
-    """First and last registration date (for period pickers)."""
-    return reference.date_bounds(con)
-

@@ -111,6 +111,19 @@ def test_windows_29_february_prior_ends_28_february():
                                                                    date(2024, 2, 1))
 
 
+def test_ytd_after_a_leap_year_uses_the_same_calendar_days():
+    ytd = compstat.compstat_windows(date(2025, 2, 28))[2]
+    assert (ytd.prior_start, ytd.prior_end) == (date(2024, 1, 1), date(2024, 2, 28))
+
+
+def test_29_february_counts(con):
+    rows = Rows(con)
+    for day in ("2024-02-29", "2024-01-01", "2023-02-28", "2023-01-01", "2023-03-01"):
+        rows.add("KZ", day, "other")
+    r = row(compstat.compstat_table(con, date(2024, 2, 29)), side="KZ", category="other", window="ytd")
+    assert (r.current, r.prior) == (2, 2)  # 2023-03-01 is outside the prior span
+
+
 def test_windows_year_boundary():
     wtd, d28, ytd = compstat.compstat_windows(date(2025, 1, 2))  # Thursday
     assert (wtd.current_start, wtd.current_end) == (date(2024, 12, 30), date(2025, 1, 2))
