@@ -134,6 +134,17 @@ def test_windows_year_boundary():
                                                                    date(2024, 1, 2))
 
 
+def test_week_across_new_year_counts(con):
+    rows = Rows(con)
+    for day in ("2025-01-02", "2024-12-30", "2024-12-29", "2024-12-26", "2024-12-23", "2024-12-27", "2024-01-02"):
+        rows.add("KG", day, "smuggling")
+    table = compstat.compstat_table(con, date(2025, 1, 2))
+    wtd = row(table, side="KG", category="smuggling", window="wtd")
+    assert (wtd.current, wtd.prior) == (2, 2)  # 12-30, 01-02 vs 12-23, 12-26 (12-27 is a Friday: out)
+    ytd = row(table, side="KG", category="smuggling", window="ytd")
+    assert (ytd.current, ytd.prior) == (1, 1)  # 2025-01-02 vs 2024-01-02
+
+
 def test_monday_as_of_is_a_one_day_week():
     wtd = compstat.compstat_windows(date(2024, 3, 11))[0]
     assert (wtd.current_start, wtd.current_end, wtd.prior_start, wtd.prior_end) == (
