@@ -15,6 +15,7 @@ from analytics import db
 from analytics.errors import ShekaraError
 from analytics.slides.content import DECK_LANGS, DIRECTIONS, DeckOptions
 from analytics.slides.deck import build_deck
+from analytics.slides.render import start_renderer
 
 
 class NothingToShow(ShekaraError):
@@ -45,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    start_renderer()  # Chromium boots (~2 s) while the database opens and the figures are computed
     con = db.connect(args.db)
     try:
         as_of = args.as_of or _last_date(con)
