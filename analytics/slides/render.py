@@ -31,6 +31,8 @@ RENDER_TIMEOUT_S = 60.0
 # The kaleido sync server is one queue shared by the process; Streamlit runs each session in its own
 # thread, so calls are serialised here or two sessions could receive each other's images.
 _LOCK = threading.Lock()
+# Starting has its own lock: a page opening while another session renders must not wait for that render.
+_START_LOCK = threading.Lock()
 
 
 class ChromiumMissing(ShekaraError):
@@ -80,7 +82,7 @@ def start_renderer() -> None:
     import kaleido  # heavy import (choreographer, logistro): only when slides are made
 
     path = chromium_path()
-    with _LOCK:
+    with _START_LOCK:
         # mathjax=False: the default would load MathJax from a CDN; plotly.js comes from the plotly package.
         kaleido.start_sync_server(path=str(path), mathjax=False, timeout=RENDER_TIMEOUT_S, silence_warnings=True)
 
