@@ -404,3 +404,45 @@ def test_hotspot_map_without_significant_cells_shows_counts(con, monkeypatch):
     drawn = [trace for trace in spec.figure.data if trace.type == "choroplethmap"]
     assert len(drawn) == 1 and list(drawn[0].z) == [5, 3]  # every incident on the map; empty cells left out
     assert spec.note["en"].startswith("No significant hotspots")
+
+
+@pytest.fixture
+def fake_kaleido(monkeypatch):
+    """render_charts with the kaleido call replaced (no Chromium): returns a setter for the fake call."""
+    import kaleido
+
+    monkeypatch.setattr(render, "start_renderer", lambda: None)
+    monkeypatch.setattr(render, "stop_renderer", lambda: None)
+    return lambda fake: monkeypatch.setattr(kaleido, "write_fig_from_object_sync", fake)
+
+
+def test_chart_errors_become_a_named_error(fake_kaleido):
+    import plotly.graph_objects as go
+
+    fake_kaleido(lambda specs: (RuntimeError("bad trace"),))
+    with pytest.raises(render.ChartRenderError, match="bad trace"):
+        render.render_charts([go.Figure()])
+
+    def crash(specs):
+        raise OSError("browser closed")
+
+    fake_kaleido(crash)
+    with pytest.raises(render.ChartRenderError, match="browser closed"):
+        render.render_charts([go.Figure()])
+
+
+def test_a_hung_renderer_does_not_hang_the_deck(fake_kaleido, monkeypatch):
+    import plotly.graph_objects as go
+
+    fake_kaleido(lambda specs: time.sleep(2))
+    monkeypatch.setattr(render, "RENDER_TIMEOUT_S", -4.8)  # 0.2 s for one chart
+    started = time.perf_counter()
+    with pytest.raises(render.ChartRenderError) as info:
+        render.render_charts([go.Figure()])
+    assert time.perf_counter() - started < 1.5
+    assert "did not finish" in info.value.text("en") and "не завершилась" in str(info.value)
+
+
+def test_no_figures_need_no_browser(monkeypatch):
+    monkeypatch.setenv("SHEKARA_CHROMIUM", "/nonexistent/chromium")
+    assert render.render_charts([]) == []
