@@ -5,21 +5,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_page_overview import fill_database
+from tests.test_page_overview import overview_db as trends_db  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def trends_db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "trends.duckdb"
-    fill_database(path)
-    monkeypatch.setenv("SHEKARA_DB", str(path))
-    monkeypatch.setenv("SHEKARA_AUTH", "off")
-    return path
 
 
 def run_page(lang: str) -> AppTest:
@@ -32,7 +22,7 @@ def charts_of(at: AppTest) -> list:
     return at.get("plotly_chart")
 
 
-def test_trends_in_russian(trends_db):
+def test_trends_in_russian(trends_db):  # noqa: F811
     at = run_page("ru")
     assert not at.exception
     assert at.title[0].value == "Динамика"
@@ -47,7 +37,7 @@ def test_trends_in_russian(trends_db):
     assert math.isnan(february["KG"]) and february["KZ"] == 1.0
 
 
-def test_trends_in_english_weekly_per_100k(trends_db):
+def test_trends_in_english_weekly_per_100k(trends_db):  # noqa: F811
     at = run_page("en")
     assert not at.exception
     assert at.title[0].value == "Trends"
