@@ -69,12 +69,15 @@ def run(rows: int, out_dir: Path, skip_app: bool, runs: int, bulletins: int, fin
     t0 = time.perf_counter()
 
     kz_path, kg_path = out_dir / f"kz_erdr_{rows}.csv", out_dir / f"kg_erp_{rows}.csv"
-    if not (reuse and kz_path.exists() and kg_path.exists()):
+    meta_path = out_dir / f"generated_{rows}.json"
+    if not (reuse and kz_path.exists() and kg_path.exists() and meta_path.exists()):
         _log(f"generating {rows:,} incidents in {out_dir}")
         start = time.perf_counter()
         files = generate.write_incident_exports(out_dir, rows)
-        result["generate_s"] = round(time.perf_counter() - start, 2)
-        result["expected_rejects"] = files.kz_rejects + files.kg_rejects
+        meta_path.write_text(json.dumps({"generate_s": round(time.perf_counter() - start, 2),
+                                         "expected_rejects": files.kz_rejects + files.kg_rejects,
+                                         "generator": files.generator}), encoding="utf-8")
+    result.update(json.loads(meta_path.read_text(encoding="utf-8")))
     result["file_mib"] = round((kz_path.stat().st_size + kg_path.stat().st_size) / 2**20, 1)
 
     _log("project ingest (subprocess)")
@@ -220,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--finds", type=int, default=1_000_000)
     parser.add_argument("--reuse", action="store_true", help="reuse generated files from an earlier run")
     parser.add_argument("--save", type=Path, default=None, help="also write the JSON result to this file")
+    parser.add_argument("--duckdb-settings", default="",
+                        help="experiment: DuckDB settings for the ingest process, e.g. memory_limit=1GB,threads=2")
     args = parser.parse_args(argv)
+    if args.duckdb_settings:
+        os.environ["BENCH_DUCKDB_SETTINGS"] = args.duckdb_settings
     out_dir = args.out or ROOT / "bench" / "out" / str(args.rows)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = run(args.rows, out_dir, args.skip_app, args.runs, args.bulletins, args.finds, args.reuse)

@@ -58,16 +58,22 @@ def _render_with_browser(url: str, timeout_s: float) -> dict[str, Any]:
         # Streamlit marks the app root; while a script runs the status widget shows "running".
         page.wait_for_selector("[data-testid='stApp']", timeout=timeout_s * 1000)
         page.wait_for_selector("[data-testid='stMain']", timeout=timeout_s * 1000)
+        # Done = no "running" status widget and the page's element count unchanged for 2 s (charts included).
         deadline = time.time() + timeout_s
+        last, stable_since = -1, time.time()
         while time.time() < deadline:
             running = page.locator("[data-testid='stStatusWidget']").count() > 0
-            if not running and page.locator("[data-testid='stMainBlockContainer'] *").count() > 3:
+            elements = page.locator("[data-testid='stMain'] [data-testid]").count()
+            if running or elements != last:
+                last, stable_since = elements, time.time()
+            elif time.time() - stable_since >= 2.0 and elements > 3:
                 break
             page.wait_for_timeout(250)
-        render_s = time.perf_counter() - start
-        exceptions = page.locator("[data-testid='stException']").count()
+        render_s = time.perf_counter() - start - 2.0  # minus the stability wait
+        errors = page.locator("[data-testid='stException']")
+        texts = [errors.nth(i).inner_text()[:300] for i in range(errors.count())]
         browser.close()
-    return {"render_s": render_s, "exceptions_on_page": exceptions, "method": "playwright+chromium"}
+    return {"render_s": render_s, "exceptions_on_page": texts, "method": "playwright+chromium"}
 
 
 def measure_app(db_path: Path, timeout_s: float = 120) -> dict[str, Any]:

@@ -121,6 +121,7 @@ class GeneratedFiles:
     kg_rows: int
     kz_rejects: int
     kg_rejects: int
+    generator: str = "own"
 
 
 def _expand(items: list[tuple], weight_index: int) -> list[int]:
@@ -316,8 +317,18 @@ def _transcode(src: Path, dst: Path, encoding: str, *, crlf: bool) -> None:
 
 
 def write_incident_exports(directory: Path, rows: int, *, seed: int = 7, start: date = DEFAULT_START,
-                           end: date = DEFAULT_END) -> GeneratedFiles:
+                           end: date = DEFAULT_END, generator: str = "demo") -> GeneratedFiles:
     """Write half of ``rows`` as a KZ ЕРДР export and the rest as a KG ЕРП export.
+
+    Parameters
+    ----------
+    directory : output folder.
+    rows : total incidents.
+    seed, start, end : random stream and registration-date range.
+    generator : ``"demo"`` — the demo world of ``analytics.demo`` (category mix, seasons, coordinates inside
+        the oblast polygons, fabulas with identifiers; the realistic choice) with 8 % of coordinates blanked
+        and 0.1 % of numbers blanked (rejects); ``"own"`` — this module's faster, plainer SQL generator
+        (used when ``analytics.demo`` is not importable).
 
     Returns
     -------
@@ -328,9 +339,36 @@ def write_incident_exports(directory: Path, rows: int, *, seed: int = 7, start: 
     kg_rows = rows - kz_rows
     kz_path = directory / f"kz_erdr_{rows}.csv"
     kg_path = directory / f"kg_erp_{rows}.csv"
+    if generator == "demo":
+        try:
+            kz_rejects = _write_demo(kz_path, kz_rows, "KZ", seed, start, end)
+            kg_rejects = _write_demo(kg_path, kg_rows, "KG", seed + 1, start, end)
+            return GeneratedFiles(kz_path, kg_path, kz_rows, kg_rows, kz_rejects, kg_rejects, "demo")
+        except ImportError:
+            pass
     kz_rejects = write_kz_erdr(kz_path, kz_rows, seed=seed, start=start, end=end)
     kg_rejects = write_kg_erp(kg_path, kg_rows, seed=seed + 1, start=start, end=end)
-    return GeneratedFiles(kz_path, kg_path, kz_rows, kg_rows, kz_rejects, kg_rejects)
+    return GeneratedFiles(kz_path, kg_path, kz_rows, kg_rows, kz_rejects, kg_rejects, "own")
+
+
+def _write_demo(path: Path, n: int, side: str, seed: int, start: date, end: date) -> int:
+    """One side through the demo world's vectorised generator and exact-layout writers; returns the rejects."""
+    import numpy as np
+
+    from analytics.demo.model import generate_incidents
+    from analytics.demo.writers import write_kg_erp as demo_kg
+    from analytics.demo.writers import write_kz_erdr as demo_kz
+
+    frame = generate_incidents(n, seed, start, end, side)
+    rng = np.random.default_rng(seed + 1000)
+    # Real exports leave coordinates empty now and then, and a number is sometimes missing (a reject).
+    blank = rng.random(len(frame)) < 0.08
+    frame.loc[blank, ["lat", "lon"]] = np.nan
+    missing = np.zeros(len(frame), dtype=bool)
+    missing[::1000] = True  # 0.1 %
+    frame.loc[missing, "source_id"] = None
+    (demo_kz if side == "KZ" else demo_kg)(path, frame)
+    return int(missing.sum())
 
 
 # --- bulletins and finds -------------------------------------------------------------------------

@@ -85,6 +85,20 @@ def quiet(con: Any) -> None:
     con.execute("SET enable_progress_bar = false")
 
 
+def apply_settings(con: Any, spec: str) -> dict[str, str]:
+    """Apply ``name=value,name=value`` DuckDB settings (experiments: ``BENCH_DUCKDB_SETTINGS``)."""
+    import re
+
+    applied = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        name, _, value = item.partition("=")
+        if not re.fullmatch(r"[a-z_]+", name) or not re.fullmatch(r"[A-Za-z0-9._]+", value):
+            raise ValueError(f"bad DuckDB setting {item!r}")
+        con.execute(f"SET {name} = '{value}'")
+        applied[name] = value
+    return applied
+
+
 def median_ms(func: Callable[[], Any], runs: int = 20, warmup: int = 1) -> float:
     """Median wall time of ``func()`` over ``runs`` calls after ``warmup`` untimed calls, in ms."""
     for _ in range(warmup):
@@ -95,6 +109,20 @@ def median_ms(func: Callable[[], Any], runs: int = 20, warmup: int = 1) -> float
         func()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def median_cost(func: Callable[[], Any], runs: int = 20) -> tuple[float, float]:
+    """Median wall ms and median CPU ms (all threads of this process) of ``func()`` over ``runs`` calls.
+
+    CPU time is the figure to trust on a shared machine: other processes stretch the wall time, not it.
+    """
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        func()
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def call_with(func: Callable[..., Any], available: dict[str, Any]) -> Callable[[], Any]:
@@ -152,6 +180,7 @@ def worker(mode: str, db_path: Path, files: list[Path]) -> dict[str, Any]:
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     con = db.connect(db_path)
     quiet(con)
+    applied = apply_settings(con, os.environ.get("BENCH_DUCKDB_SETTINGS", ""))
     rss_ready = rss_mib()
     per_file = []
     if mode == "ingest":
@@ -183,7 +212,7 @@ def worker(mode: str, db_path: Path, files: list[Path]) -> dict[str, Any]:
         "mode": mode, "files": per_file, "total_s": sum(item["seconds"] for item in per_file),
         # CPU seconds of all threads: less sensitive than wall time to other processes on a shared machine
         "cpu_s": sum(item["cpu_s"] for item in per_file),
-        "incidents": int(rows), "rss_ready_mib": rss_ready,
+        "incidents": int(rows), "rss_ready_mib": rss_ready, "duckdb_settings": applied,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
