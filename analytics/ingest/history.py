@@ -126,4 +126,7 @@ def unknown_mappings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         Columns ``side, article_raw, title_raw, object_raw, incidents, first_seen, last_seen``, most frequent first:
         the list an analyst turns into new mapping rules.
     """
+    from analytics.ingest.pipeline import install_macros
+
+    install_macros(con)
     return con.execute(load_sql("ingest/unknown_mappings")).df()

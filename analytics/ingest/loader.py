@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -62,6 +63,13 @@ class IngestResult:
         """The CLI's JSON object (keys of the scripting contract, in order)."""
         data = asdict(self)
         return {key: data[key] for key in CLI_KEYS}
+
+
+def clean_file_name(name: str) -> str:
+    """The name as recorded and shown: no directory part, no control characters (it comes from a browser)."""
+    base = re.split(r"[\\/]", str(name))[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".").strip()
+    return base or "upload.csv"
 
 
 def _limit_check(path: Path, name: str) -> None:
@@ -124,7 +132,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path | str, *, kind: str = "
     """
     started = time.perf_counter()
     path = Path(path)
-    name = file_name or path.name
+    name = clean_file_name(file_name or path.name)
     if not path.is_file():
         raise unreadable(name, "файл не найден", "the file does not exist")
     _limit_check(path, name)

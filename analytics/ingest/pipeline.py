@@ -18,7 +18,7 @@ import pandas as pd
 from analytics.db import load_sql, quote_ident
 from analytics.ingest.detect import Detection
 from analytics.ingest.kinds import FIELDS, REQUIRED
-from analytics.ingest.reader import RAW, column_names
+from analytics.ingest.reader import RAW, SPARE_COLUMNS, column_names
 
 # Fields nothing parses or matches exactly: kept as exported (only an empty cell becomes NULL).
 FREE_TEXT = {"summary", "settlement", "title_raw", "object_raw", "article_raw", "note", "place", "result",
@@ -76,6 +76,7 @@ def create_source_view(con: duckdb.DuckDBPyConnection, detection: Detection, exa
     # Blank rows (Excel's ";;;;" lines) are not data: all cells NULL (cheap test), or — checked only for rows
     # without a number — nothing but spaces.
     keys = [f"r.{quote_ident(by_field[f])}" for f in REQUIRED[detection.kind] if f in by_field]
+    spare = [f"r.{quote_ident(c)}" for c in column_names(len(cols) + SPARE_COLUMNS)[len(cols):]]
     not_blank = "NOT (" + " AND ".join(f"{ref} IS NULL" for ref in refs) + ")"
     if keys:
         not_blank += (" AND (" + " OR ".join(f"{k} IS NOT NULL" for k in keys)
@@ -84,6 +85,7 @@ def create_source_view(con: duckdb.DuckDBPyConnection, detection: Detection, exa
     if exact_lines:
         joins += " JOIN ingest_lines l ON l.rid = r.rowid"
     # Identifiers only (each through quote_ident), no values: the dynamic statements of the loader.
+    parts.append("(" + " OR ".join(f"{ref} IS NOT NULL" for ref in spare) + ") AS too_many_cells")
     view = ("CREATE OR REPLACE TEMP VIEW ingest_src AS SELECT "  # noqa: S608
             + ", ".join(parts) + joins + " WHERE " + not_blank)
     con.execute(view)
@@ -91,8 +93,10 @@ def create_source_view(con: duckdb.DuckDBPyConnection, detection: Detection, exa
               + "hash(" + ", ".join(refs) + f") AS row_hash FROM {RAW} r")
     con.execute(hashes)
     cells = ", ".join(f"ingest_csv_cell({ref}, p.delim)" for ref in refs)
+    surplus = "".join(f" || CASE WHEN {ref} IS NOT NULL THEN p.delim || ingest_csv_cell({ref}, p.delim) ELSE '' END"
+                      for ref in spare)
     lines = ("CREATE OR REPLACE TEMP VIEW ingest_raw_lines AS SELECT r.rowid AS rid, "  # noqa: S608
-             + "concat_ws(p.delim, " + cells + f") AS raw_line FROM {RAW} r CROSS JOIN ingest_params p")
+             + "concat_ws(p.delim, " + cells + ")" + surplus + f" AS raw_line FROM {RAW} r CROSS JOIN ingest_params p")
     con.execute(lines)
 
 

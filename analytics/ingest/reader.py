@@ -25,6 +25,7 @@ from analytics.ingest.errors import unreadable
 
 CHUNK = 16 * 1024 * 1024
 RAW = "ingest_raw"
+SPARE_COLUMNS = 4
 
 
 def file_sha256(path: Path) -> str:
@@ -64,7 +65,9 @@ def read_raw(con: duckdb.DuckDBPyConnection, source: Path, detection: Detection,
     Lines DuckDB cannot parse (too many columns, broken quotes, invalid UTF-8) land in ``ingest_csv_errors``
     with their line number instead of failing the load. Returns the number of rows read.
     """
-    columns = {name_: "VARCHAR" for name_ in column_names(len(detection.headers))}
+    # A few spare columns catch rows with more cells than the header (an unquoted delimiter in a fabula): the
+    # lenient parser would otherwise drop the surplus silently; such rows are rejected as malformed instead.
+    columns = {name_: "VARCHAR" for name_ in column_names(len(detection.headers) + SPARE_COLUMNS)}
     for statement in ("DROP TABLE IF EXISTS ingest_raw", "DROP TABLE IF EXISTS ingest_csv_errors",
                       "DROP TABLE IF EXISTS ingest_csv_scans"):
         con.execute(statement)

@@ -109,3 +109,17 @@ def test_operations_sample(con):
         ("СО-2024-02", "drugs", ["TARAZ", "SHU", "MOSKOVSKY"], 11, 9, 1840.5, None, None, None),
         ("СО-2024-03", "minors", ["TARAZ", "TALAS_CITY"], 0, 1, None, None, 48, 3150),
     ]
+
+
+def test_unknown_mappings_lists_unmatched_articles_only(con, write):
+    from analytics.ingest import unknown_mappings
+
+    assert unknown_mappings(con).empty
+    rows = ["1;03.01.2024;;999 ч.1;;г. Тараз;;;;в производстве;0;;;;x", "2;03.01.2024;;999 ч.1;;г. Тараз;;;;;0;;;;x",
+            "3;03.01.2024;;293 ч.1;;г. Тараз;;;;;0;;;;хулиганство (rule → other)",
+            "4;03.01.2024;;188 ч.1;;г. Тараз;;;;;0;;;;кража"]
+    from tests.ingest.conftest import kz_file
+
+    load_file(con, write("kz.csv", kz_file(rows)))
+    frame = unknown_mappings(con)
+    assert frame[["side", "article_raw", "incidents"]].values.tolist() == [["KZ", "999 ч.1", 2]]

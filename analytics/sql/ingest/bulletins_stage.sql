@@ -4,7 +4,7 @@
 CREATE OR REPLACE TEMP TABLE ingest_stage AS
 WITH parsed AS (
     SELECT
-        s.rid, s.line_no, h.row_hash,
+        s.rid, s.line_no, h.row_hash, s.too_many_cells,
         ltrim(s.f_bulletin_no, '''') AS bulletin_no,
         s.f_sent_on AS sent_on_raw,
         CAST(ingest_ts(s.f_sent_on) AS DATE) AS sent_on,
@@ -28,6 +28,7 @@ WITH parsed AS (
 SELECT
     *,
     CASE
+        WHEN too_many_cells THEN 'too_many_cells'
         WHEN bulletin_no IS NULL OR bulletin_no = '' THEN 'missing_number'
         WHEN sent_on_raw IS NULL THEN 'missing_date'
         WHEN sent_on IS NULL THEN 'bad_date'

@@ -31,15 +31,9 @@ SELECT
     combo_key, side, article_raw, object_raw, title_raw,
     lower(object_raw) AS object_l,
     lower(title_raw) AS title_l,
-    nullif(regexp_extract(article_l, '(\d+(?:-\d+)?)', 1), '') AS art,
-    coalesce(
-        nullif(regexp_extract(article_l, '(?:^|[^а-яёa-zәғқңөұүһі])(?:ч|част[ьи]|part)\.?\s*(\d+)', 1), ''),
-        nullif(regexp_extract(article_l, '(\d+)\s*-?\s*(?:бөл|ч\.|част)', 1), '')
-    ) AS part,
-    coalesce(
-        nullif(regexp_extract(article_l, '(?:^|[^а-яёa-zәғқңөұүһі])(?:п|пункт|item)\.?\s*(\d+)', 1), ''),
-        nullif(regexp_extract(article_l, '(\d+)\s*-?\s*(?:тармақ|пункт)', 1), '')
-    ) AS item
+    ingest_article_base(article_l) AS art,
+    ingest_article_part(article_l) AS part,
+    ingest_article_item(article_l) AS item
 FROM l;
 
 CREATE OR REPLACE TEMP TABLE ingest_combo_rules AS

@@ -3,7 +3,7 @@
 CREATE OR REPLACE TEMP TABLE ingest_stage AS
 WITH parsed AS (
     SELECT
-        s.rid, s.line_no, h.row_hash,
+        s.rid, s.line_no, h.row_hash, s.too_many_cells,
         s.f_found_at AS found_raw,
         ingest_ts(s.f_found_at) AS found_ts,
         s.f_found_time AS found_time_raw,
@@ -32,6 +32,7 @@ SELECT
         ELSE found_ts
     END AS found_at,
     CASE
+        WHEN too_many_cells THEN 'too_many_cells'
         WHEN found_raw IS NULL THEN 'missing_date'
         WHEN found_ts IS NULL THEN 'bad_date'
         WHEN CAST(found_ts AS DATE) > today THEN 'future_date'

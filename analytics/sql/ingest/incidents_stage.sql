@@ -5,6 +5,7 @@ WITH parsed AS (
     SELECT
         s.rid,
         s.line_no,
+        s.too_many_cells,
         coalesce(ingest_side(s.f_side), p.side) AS side,
         s.f_side AS side_raw,
         ltrim(s.f_source_id, '''') AS source_id,
@@ -66,6 +67,7 @@ SELECT
     CASE WHEN minor_involved IS NULL THEN minor_raw END AS minor_raw,
     CASE WHEN foreign_national IS NULL THEN foreign_raw END AS foreign_raw,
     CASE
+        WHEN too_many_cells THEN 'too_many_cells'
         WHEN source_id IS NULL OR source_id = '' THEN 'missing_number'
         WHEN side IS NULL THEN 'missing_side'
         WHEN registered_on_raw IS NULL THEN 'missing_date'

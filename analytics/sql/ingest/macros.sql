@@ -87,6 +87,16 @@ CREATE OR REPLACE TEMP MACRO ingest_coord_part(x, part) AS
     ingest_num(nullif(regexp_extract(x, '^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[,;]\s*|\s+)([+-]?\d+(?:[.,]\d+)?)\s*$',
                                      part), ''));
 
+-- Article of a criminal code split into base number, part and item: "188 ч.2 п.5", "ст. 205-1 ч. 2",
+-- "188-бап 2-бөлік 5-тармақ" (Kazakh), "205-1-берене 2-бөлүк" (Kyrgyz). Applied to lower-cased text.
+CREATE OR REPLACE TEMP MACRO ingest_article_base(a) AS nullif(regexp_extract(a, '(\d+(?:-\d+)?)', 1), '');
+CREATE OR REPLACE TEMP MACRO ingest_article_part(a) AS coalesce(
+    nullif(regexp_extract(a, '(?:^|[^а-яёa-zәғқңөұүһі])(?:ч|част[ьи]|part)\.?\s*(\d+)', 1), ''),
+    nullif(regexp_extract(a, '(\d+)\s*-?\s*(?:бөл|ч\.|част)', 1), ''));
+CREATE OR REPLACE TEMP MACRO ingest_article_item(a) AS coalesce(
+    nullif(regexp_extract(a, '(?:^|[^а-яёa-zәғқңөұүһі])(?:п|пункт|item)\.?\s*(\d+)', 1), ''),
+    nullif(regexp_extract(a, '(\d+)\s*-?\s*(?:тармақ|пункт)', 1), ''));
+
 -- Sides written as codes, country names or oblast names.
 CREATE OR REPLACE TEMP MACRO ingest_side(x) AS CASE
     WHEN x IS NULL THEN NULL

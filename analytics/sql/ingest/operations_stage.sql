@@ -2,7 +2,7 @@
 CREATE OR REPLACE TEMP TABLE ingest_stage AS
 WITH parsed AS (
     SELECT
-        s.rid, s.line_no, h.row_hash,
+        s.rid, s.line_no, h.row_hash, s.too_many_cells,
         ltrim(s.f_code, '''') AS code,
         s.f_name AS name,
         s.f_direction_raw AS direction_raw,
@@ -36,6 +36,7 @@ WITH parsed AS (
 SELECT
     *,
     CASE
+        WHEN too_many_cells THEN 'too_many_cells'
         WHEN code IS NULL OR code = '' THEN 'missing_number'
         WHEN started_raw IS NULL THEN 'missing_date'
         WHEN started_on IS NULL THEN 'bad_date'
