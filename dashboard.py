@@ -8,30 +8,30 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import auth, ui
-from analytics.access import Viewer
+from analytics.access import SYSTEM, Viewer
 from analytics.config import load_settings
 from analytics.errors import ShekaraError
 from analytics.i18n import pick, t
 
-st.set_page_config(page_title="Шекара / Shekara", page_icon="🛡️", layout="wide")
+st.set_page_config(page_title="Шекара / Shekara", page_icon=":material/shield:", layout="wide")
 
 
 def build_pages(language: str, viewer: Viewer, must_change: bool = False) -> list[st.Page]:
-    account = st.Page("pages/account.py", title=t("account", language), icon="👤", url_path="account")
+    account = st.Page("pages/account.py", title=t("account", language), icon=":material/person:", url_path="account")
     if must_change:
         return [account]
     pages = [
-        st.Page("pages/overview.py", title=t("overview", language), icon="📊", default=True, url_path="overview"),
-        st.Page("pages/trends.py", title=t("trends", language), icon="📈", url_path="trends"),
-        st.Page("pages/hotspots.py", title=t("hotspots", language), icon="🗺️", url_path="hotspots"),
-        st.Page("pages/bulletins.py", title=t("bulletins", language), icon="🔎", url_path="bulletins"),
-        st.Page("pages/operations.py", title=t("operations", language), icon="🤝", url_path="operations"),
-        st.Page("pages/upload.py", title=t("upload", language), icon="📥", url_path="upload"),
-        st.Page("pages/slides.py", title=t("slides", language), icon="🖼️", url_path="slides"),
-        st.Page("pages/present.py", title=t("present", language), icon="🎦", url_path="present"),
+        st.Page("pages/overview.py", title=t("overview", language), icon=":material/dashboard:", default=True, url_path="overview"),
+        st.Page("pages/trends.py", title=t("trends", language), icon=":material/show_chart:", url_path="trends"),
+        st.Page("pages/hotspots.py", title=t("hotspots", language), icon=":material/map:", url_path="hotspots"),
+        st.Page("pages/bulletins.py", title=t("bulletins", language), icon=":material/search:", url_path="bulletins"),
+        st.Page("pages/operations.py", title=t("operations", language), icon=":material/handshake:", url_path="operations"),
+        st.Page("pages/upload.py", title=t("upload", language), icon=":material/upload_file:", url_path="upload"),
+        st.Page("pages/slides.py", title=t("slides", language), icon=":material/slideshow:", url_path="slides"),
+        st.Page("pages/present.py", title=t("present", language), icon=":material/present_to_all:", url_path="present"),
     ]
     if auth.can_view_audit(viewer):
-        pages.append(st.Page("pages/audit.py", title=t("audit", language), icon="📜", url_path="audit"))
+        pages.append(st.Page("pages/audit.py", title=t("audit", language), icon=":material/history:", url_path="audit"))
     return [*pages, account]
 
 
@@ -75,7 +75,12 @@ must_change = False
 if settings.auth_enabled:
     current = ui.session_account()
     if current is None:
-        login_form(ui.lang())
+        # st.navigation is called on the login screen too, so no page list shows before sign-in.
+        # Every page's address leads to the login form, so a bookmarked page opens after sign-in.
+        title = pick(auth.TEXT, "login_title", ui.lang())
+        st.navigation([st.Page(lambda: login_form(ui.lang()), title=title, url_path=page.url_path,
+                               default=number == 0)
+                       for number, page in enumerate(build_pages(ui.lang(), SYSTEM))], position="hidden").run()
         st.stop()
     account_box(current, ui.lang())
     must_change = current.must_change

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import db, reference
+from analytics import db, reference, sharing
+from analytics.access import SYSTEM, Viewer
 from analytics.filters import Filters, where_clause
 from analytics.i18n import category_label, format_int, pick
 
@@ -80,15 +81,17 @@ def assign_band(border_km: np.ndarray) -> np.ndarray:
     return band
 
 
-def band_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def band_table(con: duckdb.DuckDBPyConnection, filters: Filters, viewer: Viewer = SYSTEM) -> pd.DataFrame:
     """Geocoded incidents in the filter counted by side, category, district, month and band.
+
+    Only incidents whose coordinates the viewer may see count (sharing policy).
 
     Returns
     -------
     pandas.DataFrame with ``side, category, district, month, band, band_km, count``.
     """
     where, params = where_clause(filters)
-    frame = con.execute(db.load_sql("hotspots/border_bands") + where + " GROUP BY ALL ORDER BY ALL",
+    frame = con.execute(sharing.sql_for_viewer(db.load_sql("hotspots/border_bands"), viewer) + where + " GROUP BY ALL ORDER BY ALL",
                         [*BAND_EDGES, *params]).df()
     if frame.empty:
         return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in TABLE_COLUMNS.items()})

@@ -202,6 +202,11 @@ def incidents_view(viewer: Viewer) -> str:
     return quote_ident(f"incidents_seen_by_{viewer.side.lower()}")
 
 
+def sql_for_viewer(sql: str, viewer: Viewer) -> str:
+    """``sql`` with its ``{incidents}`` placeholder naming the incidents relation this viewer may read."""
+    return sql.replace("{incidents}", incidents_view(viewer))
+
+
 def exact_location_visible(con: duckdb.DuckDBPyConnection, viewer: Viewer, owner_side: str) -> bool:
     """May ``viewer`` see exact points of ``owner_side``'s incidents (else: district aggregates)?"""
     return viewer.owns(owner_side) or "coordinates" not in hidden_fields(con, owner_side)

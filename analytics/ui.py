@@ -43,10 +43,26 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 def gate_connection() -> duckdb.DuckDBPyConnection:
     """A cursor for the login gate itself (before anyone is logged in). Pages use :func:`connection`."""
+    ensure_entrypoint()
     return _connection(str(load_settings().db_path)).cursor()
 
 
+def ensure_entrypoint() -> None:
+    """Make ``dashboard.py`` (login gate, navigation, language) run first, whatever URL opened the app.
+
+    Because a ``pages/`` folder exists, Streamlit starts each server in its old multipage mode, where
+    the first request naming a page runs that file on its own. Leaving the mode and rerunning sends
+    the request through ``dashboard.py``, whose ``st.navigation`` then opens the page asked for.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def lang() -> str:
+    ensure_entrypoint()
     return str(st.session_state.get(LANG_KEY, "ru"))
 
 
@@ -56,6 +72,7 @@ def viewer() -> Viewer:
     With authentication on and nobody logged in (a page reached without the login gate) the page
     stops here: no data without an account.
     """
+    ensure_entrypoint()
     if not load_settings().auth_enabled:
         return SYSTEM
     current = st.session_state.get(VIEWER_KEY)
@@ -133,14 +150,14 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters:
     if sides:
         oblast_ref = oblast_ref[oblast_ref["side"].isin(sides)]
     oblast_names = reference.label(oblast_ref, "oblast", language)
-    oblasts = tuple(sb.multiselect(t("oblast", language), list(oblast_names), key="flt_oblast",
+    oblasts = tuple(sb.multiselect(t("oblast", language), list(oblast_names), key="flt_oblast", placeholder=t("all", language),
                                    format_func=lambda key: oblast_names.get(key, key)))
     district_ref = reference.districts(con, oblasts or tuple(oblast_names))
     district_names = reference.label(district_ref, "district", language)
-    districts = tuple(sb.multiselect(t("district", language), list(district_names), key="flt_district",
+    districts = tuple(sb.multiselect(t("district", language), list(district_names), key="flt_district", placeholder=t("all", language),
                                      format_func=lambda key: district_names.get(key, key)))
     category_keys = reference.categories(con)["category"].tolist()
-    categories = tuple(sb.multiselect(t("category", language), category_keys, key="flt_category",
+    categories = tuple(sb.multiselect(t("category", language), category_keys, key="flt_category", placeholder=t("all", language),
                                       format_func=lambda c: category_label(c, language)))
     sb.caption(t("flags", language))
     flags = {name: (True if sb.checkbox(t(name, language), key=f"flt_{name}") else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import border, ui
+from analytics.access import Viewer
 from analytics.config import load_settings
 from analytics.filters import Filters
 from analytics.hotspots import analyse_hotspots, border_series, cell_incidents, near_repeat_summary
@@ -16,11 +17,12 @@ CELL_KEY = "hs_cell"
 
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs={Filters: hash})
-def load(version: int, db_path: str, filters: Filters, res: int | None):
+def load(version: int, db_path: str, filters: Filters, res: int | None, viewer: Viewer):
     """Cells with Gi*, the border table, near repeats and series for one filter set (cached per data version)."""
     con = ui.connection()
-    result = analyse_hotspots(con, filters, res=res)
-    return {"result": result, "counts": geo_counts(con, filters), "bands": border.band_table(con, filters),
+    result = analyse_hotspots(con, filters, res=res, viewer=viewer)
+    return {"result": result, "counts": geo_counts(con, filters, viewer),
+            "bands": border.band_table(con, filters, viewer),
             "knox": near_repeat_summary(result.points), "series": border_series(result.points)}
 
 
@@ -35,7 +37,7 @@ layer = left.radio(pick(EXPLAIN, "layer", lang), LAYERS, horizontal=True, key="h
                    format_func=lambda name: pick(EXPLAIN, f"{name}_name", lang))
 res_choice = right.selectbox(pick(EXPLAIN, "res", lang), [0, *RESOLUTIONS], key="hs_res",
                              format_func=lambda r: pick(EXPLAIN, "res_auto", lang) if r == 0 else f"H3 r{r}")
-data = load(ui.data_version(con), str(load_settings().db_path), filters, res_choice or None)
+data = load(ui.data_version(con), str(load_settings().db_path), filters, res_choice or None, viewer)
 result, counts = data["result"], data["counts"]
 st.caption(pick(EXPLAIN, "geo", lang).format(geo=format_int(counts["geocoded"], lang),
                                              total=format_int(counts["total"], lang),

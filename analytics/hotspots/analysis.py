@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import sharing
-from analytics.access import Viewer
+from analytics.access import SYSTEM, Viewer
 from analytics.filters import Filters
 from analytics.hotspots import data
 from analytics.hotspots.gistar import GI_COLUMNS, compute_gi_star
@@ -30,7 +30,7 @@ class HotspotResult:
 
 
 def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int | None = None, k: int = 1,
-                     permutations: int = 999, seed: int = 0) -> HotspotResult:
+                     permutations: int = 999, seed: int = 0, viewer: Viewer = SYSTEM) -> HotspotResult:
     """Geocoded incidents of both sides on one H3 grid, with Getis-Ord Gi* per cell.
 
     Parameters
@@ -39,12 +39,13 @@ def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int 
     filters : the selection (sides, period, categories …).
     res : H3 resolution; ``None`` = by the extent of the incidents (``data.choose_resolution``).
     k, permutations, seed : Gi* neighbourhood ring, Monte-Carlo draws and seed.
+    viewer : who looks; the other side's incidents whose coordinates the sharing policy hides are left out.
 
     Returns
     -------
     HotspotResult with ``cells``: ``h3, lat, lon`` (cell centre), ``count, gi_z, p_norm, p_sim, p_fdr, class`` — every cell with incidents plus its neighbours; counts sum to the geocoded incidents.
     """
-    points = data.load_points(con, filters)
+    points = data.load_points(con, filters, viewer)
     resolution = res or data.choose_resolution(points["lat"].to_numpy(), points["lon"].to_numpy())
     gi = compute_gi_star(data.count_cells(points, resolution), k=k, permutations=permutations, seed=seed)
     lat, lon = data.cell_centres(gi["h3"].to_numpy(np.uint64))

@@ -10,7 +10,8 @@ import h3
 import numpy as np
 import pandas as pd
 
-from analytics import db, geo
+from analytics import db, geo, sharing
+from analytics.access import SYSTEM, Viewer
 from analytics.filters import Filters, where_clause
 
 DEFAULT_RES = 7
@@ -21,19 +22,26 @@ POINT_COLUMNS: dict[str, Any] = {"side": object, "source_id": object, "registere
                  "border_km": np.float64}
 
 
+def incidents_sql(name: str, viewer: Viewer) -> str:
+    """SQL file ``hotspots/<name>`` reading the incidents this viewer may see (the other side's hidden
+    coordinates are NULL with ``geo_ok`` false there, so they stay off every map and band)."""
+    return sharing.sql_for_viewer(db.load_sql(f"hotspots/{name}"), viewer)
+
+
 def _query(con: duckdb.DuckDBPyConnection, name: str, filters: Filters, tail: str = "",
-           head_params: list[object] | None = None) -> pd.DataFrame:
+           head_params: list[object] | None = None, viewer: Viewer = SYSTEM) -> pd.DataFrame:
     where, params = where_clause(filters)
-    return con.execute(db.load_sql(f"hotspots/{name}") + where + tail, [*(head_params or []), *params]).df()
+    return con.execute(incidents_sql(name, viewer) + where + tail, [*(head_params or []), *params]).df()
 
 
-def load_points(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def load_points(con: duckdb.DuckDBPyConnection, filters: Filters, viewer: Viewer = SYSTEM) -> pd.DataFrame:
     """Geocoded incidents in the filter (both sides), one row each.
 
     Parameters
     ----------
     con : database.
     filters : the selection.
+    viewer : who looks; the other side's points are left out where the sharing policy hides them.
 
     Returns
     -------
@@ -41,7 +49,7 @@ def load_points(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFram
         ``side, source_id, registered_on, event_date`` (occurred date, else registration date), ``category,
         oblast, district, settlement, lat, lon, h3_r7, border_km``.
     """
-    frame = _query(con, "points", filters, " ORDER BY side, source_id")
+    frame = _query(con, "points", filters, " ORDER BY side, source_id", viewer=viewer)
     if frame.empty:
         return empty_points()
     frame["h3_r7"] = frame["h3_r7"].astype(np.uint64)
@@ -52,9 +60,9 @@ def empty_points() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in POINT_COLUMNS.items()})
 
 
-def geo_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, int]:
-    """``{"geocoded", "not_geocoded", "total"}`` incidents in the filter."""
-    row = _query(con, "geo_counts", filters).iloc[0]
+def geo_counts(con: duckdb.DuckDBPyConnection, filters: Filters, viewer: Viewer = SYSTEM) -> dict[str, int]:
+    """``{"geocoded", "not_geocoded", "total"}`` incidents in the filter, as the viewer may map them."""
+    row = _query(con, "geo_counts", filters, viewer=viewer).iloc[0]
     return {k: int(row[k]) for k in ("geocoded", "not_geocoded", "total")}
 
 

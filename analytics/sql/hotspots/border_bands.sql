@@ -4,5 +4,5 @@
 SELECT side, category, district, date_trunc('month', registered_on)::DATE AS month,
        CASE WHEN border_km <= ? THEN 0 WHEN border_km <= ? THEN 1 WHEN border_km <= ? THEN 2 ELSE 3 END AS band,
        count(*) AS count
-FROM incidents
+FROM {incidents}
 WHERE geo_ok AND border_km IS NOT NULL

@@ -2,5 +2,5 @@
 SELECT count(*) FILTER (WHERE geo_ok) AS geocoded,
        count(*) FILTER (WHERE NOT geo_ok) AS not_geocoded,
        count(*) AS total
-FROM incidents
+FROM {incidents}
 WHERE true
