@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+from analytics import auth, db
 from analytics.errors import ShekaraError
 
 
@@ -48,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
 
     result = build_demo_db(args.db, years=args.years, seed=args.seed, end=args.end, out_dir=args.out,
                            replace=args.replace, progress=report)
+    with closing(db.connect(result.db_path)) as con:
+        created = auth.create_demo_accounts(con)
     totals = result.totals()
     plan = result.plan
     print(f"Период / period: {plan.start:%d.%m.%Y} – {plan.end:%d.%m.%Y}; файлов / files: {len(plan.files)} "
@@ -57,5 +61,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"Нет данных / missing months: {', '.join(plan.missing) or '—'}")
     print(f"Время / time: генерация / generate {result.seconds_generate:.1f} s, загрузка / load "
           f"{result.seconds_load:.1f} s → {result.db_path}")
+    if created:
+        print("Демо-учётные записи / demo accounts: " + ", ".join(f"{name} / {password}" for name, password in created))
     sys.stdout.flush()
     return 0
