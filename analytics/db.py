@@ -45,7 +45,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = False,
     target = str(path if path is not None else settings.db_path)
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    config = {
+    config: dict[str, str | bool | int | float | list[str]] = {
         "autoinstall_known_extensions": "false",
         "autoload_known_extensions": "false",
         "threads": str(settings.duckdb_threads),
