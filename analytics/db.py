@@ -6,7 +6,7 @@ One connection per process; callers take ``con.cursor()`` per thread or request.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -117,7 +117,7 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path | None
                     f"Reference file {file} is missing. Restore it from the repository.",
                 )
             con.execute(
-                f"CREATE OR REPLACE TABLE {quote_ident(table)} AS "
+                f"CREATE OR REPLACE TABLE {quote_ident(table)} AS "  # noqa: S608 (identifier quoted, values bound)
                 "SELECT * FROM read_csv(?, header=true, delim=',', quote='\"', all_varchar=?, "
                 "sample_size=-1, encoding='utf-8')",
                 [str(file), table in TEXT_ONLY_REFERENCE],
@@ -133,9 +133,9 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_sql(name: str) -> str:
-    """Text of ``analytics/sql/<name>.sql`` (e.g. ``load_sql("compstat/windows")``)."""
+    """Text of the file ``analytics/sql/<name>.sql``; ``name`` is like ``compstat/windows``."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
