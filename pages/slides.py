@@ -54,7 +54,8 @@ if st.button(pick(TEXT, "make", lang), type="primary", key="slides_make"):
     elif start > as_of:
         st.warning(pick(TEXT, "bad_period", lang))
     else:
-        options = DeckOptions(as_of=as_of, start=start, lang=deck_lang, directions=tuple(directions))
+        options = DeckOptions(as_of=as_of, start=start, lang=deck_lang, directions=tuple(directions),
+                              viewer=ui.viewer())
         bar = st.progress(0.0)
         try:
             st.session_state[FILES_KEY] = build_deck_files(

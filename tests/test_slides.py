@@ -374,7 +374,7 @@ def fake_hotspots(monkeypatch, classes: list[str], counts: list[int]) -> None:
                           "class": classes})
     points = pd.DataFrame({"side": ["KZ"] * sum(counts)})
     monkeypatch.setattr(hotspots, "analyse_hotspots",
-                        lambda con, filters: hotspots.HotspotResult(res=7, points=points, cells=frame))
+                        lambda con, filters, viewer=None: hotspots.HotspotResult(res=7, points=points, cells=frame))
 
 
 def hotspots_cells(monkeypatch) -> list[int]:

@@ -11,7 +11,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from analytics import db
+from analytics import auth, db
+from analytics.access import SYSTEM
 from analytics.errors import ShekaraError
 from analytics.slides.content import DECK_LANGS, DIRECTIONS, DeckOptions
 from analytics.slides.deck import build_deck
@@ -50,8 +51,10 @@ def run(args: argparse.Namespace) -> int:
     con = db.connect(args.db)
     try:
         as_of = args.as_of or _last_date(con)
+        account = auth.get_account(con, args.user)  # an account's deck follows its sharing policy
         options = DeckOptions(as_of=as_of, lang=args.lang, start=args.start, directions=tuple(args.directions),
-                              meeting=args.meeting, participants=tuple(args.participants or ()))
+                              meeting=args.meeting, participants=tuple(args.participants or ()),
+                              viewer=account.viewer if account else SYSTEM)
         result = build_deck(con, options, args.out, pdf=args.pdf, username=args.user)
     finally:
         con.close()

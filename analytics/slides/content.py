@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import i18n
+from analytics.access import SYSTEM, Viewer
 from analytics.compstat import DIRECTIONS, direction_table, is_notable
 from analytics.filters import Filters
 from analytics.i18n import pick
@@ -202,6 +203,7 @@ class DeckOptions:
     meeting: str | None = None
     participants: tuple[str, ...] = ()
     sides: tuple[str, ...] = ()
+    viewer: Viewer = SYSTEM  # maps and border bands follow this viewer's sharing policy
 
     @property
     def body_lang(self) -> str:
@@ -561,7 +563,7 @@ def hotspot_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> Slide
     from analytics import hotspots
 
     lang = options.body_lang
-    result = hotspots.analyse_hotspots(con, options.filters())
+    result = hotspots.analyse_hotspots(con, options.filters(), viewer=options.viewer)
     cells = result.cells
     significant_mask = (cells["class"].astype("string") != "none").to_numpy(dtype=bool) if not cells.empty \
         else np.zeros(0, dtype=bool)
@@ -591,7 +593,7 @@ def border_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> SlideS
     from analytics import border
 
     lang = options.body_lang
-    table = border.band_table(con, options.filters())
+    table = border.band_table(con, options.filters(), options.viewer)
     names = border.district_names(con)
     findings = {lg: border.border_sentences(table, names, lg, top=3) for lg in i18n.LANGS}
     bullets = [{"ru": ru, "en": en} for ru, en in zip(findings["ru"], findings["en"], strict=True)]
