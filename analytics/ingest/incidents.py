@@ -54,4 +54,7 @@ def load_incidents(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("CREATE OR REPLACE TEMP TABLE ingest_versions "
                     "(rid BIGINT, is_dup BOOLEAN, ver BIGINT, nver BIGINT)")
     run_sql(con, "incidents_write")
+    if scalar(con, "SELECT count(*) FROM ingest_outcome WHERE outcome = 'updated'"):
+        run_sql(con, "incidents_replace")
+    run_sql(con, "incidents_insert")
     run_sql(con, "incidents_warnings")

@@ -195,11 +195,15 @@ def _load_in_transaction(con: duckdb.DuckDBPyConnection, detection: Detection, e
     ).fetchall())
     warnings = sum(int(v) for v in by_reason.values())
     rows_read = counts["accepted"] + counts["updated"] + counts["duplicates"] + rejected
-    period = con.execute("SELECT min(period_day), max(period_day) FROM ingest_ready").fetchone()
     file_side = detection.side
-    if file_side is None and detection.kind in INCIDENT_KINDS:
-        sides = [r[0] for r in con.execute("SELECT DISTINCT side FROM ingest_ready").fetchall()]
-        file_side = sides[0] if len(sides) == 1 else None
+    if detection.kind in INCIDENT_KINDS:
+        # ingest_months: (side, oblast, month) of the valid rows, made by the incident steps
+        period = con.execute("SELECT min(first_day), max(last_day) FROM ingest_months").fetchone()
+        if file_side is None:
+            sides = [r[0] for r in con.execute("SELECT DISTINCT side FROM ingest_months").fetchall()]
+            file_side = sides[0] if len(sides) == 1 else None
+    else:
+        period = con.execute("SELECT min(period_day), max(period_day) FROM ingest_ready").fetchone()
     con.execute(
         "UPDATE uploads SET rows_read = ?, accepted = ?, rejected = ?, duplicates = ?, updated = ?, warnings = ?, "
         "period_start = ?, period_end = ?, side = ? WHERE upload_id = ?",

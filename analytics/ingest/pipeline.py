@@ -20,9 +20,10 @@ from analytics.ingest.detect import Detection
 from analytics.ingest.kinds import FIELDS, REQUIRED
 from analytics.ingest.reader import RAW, SPARE_COLUMNS, column_names
 
-# Fields nothing parses or matches exactly: kept as exported (only an empty cell becomes NULL).
-FREE_TEXT = {"summary", "settlement", "title_raw", "object_raw", "article_raw", "note", "place", "result",
-             "close_reason", "make_model", "color", "participants", "name", "unit", "case_ref", "livestock_kind"}
+# Keys are trimmed of spaces, tabs and no-break spaces (a trailing space must not make a second registration
+# number). Every other field is kept as exported, an empty cell becoming NULL: the parsers (dates, numbers, flags)
+# trim only the values that need it, and the look-ups normalise the distinct values themselves.
+TRIMMED = {"source_id", "bulletin_no", "code"}
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -64,7 +65,7 @@ def create_source_view(con: duckdb.DuckDBPyConnection, detection: Detection, exa
     parts.append("l.line_no AS line_no" if exact_lines else "r.rowid + p.first_line AS line_no")
     for field in FIELDS[detection.kind]:
         col = by_field.get(field)
-        macro = "ingest_free" if field in FREE_TEXT else "ingest_text"
+        macro = "ingest_text" if field in TRIMMED else "ingest_free"
         source = f"{macro}(r.{quote_ident(col)})" if col else "CAST(NULL AS VARCHAR)"
         parts.append(f"{source} AS {quote_ident('f_' + field)}")
     extras = [col for col, _ in extra_headers(detection)]

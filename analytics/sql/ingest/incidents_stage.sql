@@ -70,7 +70,7 @@ SELECT
         WHEN too_many_cells THEN 'too_many_cells'
         WHEN source_id IS NULL OR source_id = '' THEN 'missing_number'
         WHEN side IS NULL THEN 'missing_side'
-        WHEN registered_on_raw IS NULL THEN 'missing_date'
+        WHEN registered_on IS NULL AND ingest_trim(registered_on_raw) IS NULL THEN 'missing_date'
         WHEN registered_on IS NULL THEN 'bad_date'
         WHEN registered_on > today THEN 'future_date'
     END AS reject_reason

@@ -33,7 +33,7 @@ CREATE OR REPLACE TEMP MACRO ingest_ts_shape(x) AS CASE
     WHEN length(x) = 16 AND substr(x, 5, 1) = '-' THEN try_strptime(x, '%Y-%m-%d %H:%M')
     WHEN length(x) = 19 AND substr(x, 5, 1) = '-' AND substr(x, 11, 1) = ' ' THEN try_strptime(x, '%Y-%m-%d %H:%M:%S')
     WHEN length(x) = 8 AND substr(x, 3, 1) = '.' THEN try_strptime(x, '%d.%m.%y')
-    ELSE ingest_ts_list(x)
+    ELSE ingest_ts_list(ingest_trim(x))
 END;
 CREATE OR REPLACE TEMP MACRO ingest_ts(x) AS
     nullif(greatest(ingest_ts_shape(x), TIMESTAMP '1899-12-31'), TIMESTAMP '1899-12-31');
@@ -41,7 +41,7 @@ CREATE OR REPLACE TEMP MACRO ingest_date(x) AS CAST(ingest_ts(x) AS DATE);
 CREATE OR REPLACE TEMP MACRO ingest_time(x) AS CASE
     WHEN x IS NULL THEN NULL
     WHEN length(x) = 5 THEN CAST(try_strptime(x, '%H:%M') AS TIME)
-    ELSE CAST(try_strptime(x, ['%H:%M', '%H:%M:%S', '%H.%M']) AS TIME)
+    ELSE CAST(try_strptime(ingest_trim(x), ['%H:%M', '%H:%M:%S', '%H.%M']) AS TIME)
 END;
 
 -- Numbers: spaces, no-break spaces (U+00A0, U+202F, U+2009) and apostrophes are thousands separators; a single
@@ -55,7 +55,6 @@ CREATE OR REPLACE TEMP MACRO ingest_num_fix(t) AS CASE
     ELSE replace(t, ',', '.')
 END;
 CREATE OR REPLACE TEMP MACRO ingest_num_any(x) AS coalesce(
-    try_cast(x AS DOUBLE),
     try_cast(replace(x, ',', '.') AS DOUBLE),
     try_cast(ingest_num_fix(regexp_replace(ltrim(x, ''''), '[\s\x{00A0}\x{202F}\x{2009}'']', '', 'g')) AS DOUBLE));
 CREATE OR REPLACE TEMP MACRO ingest_num(x) AS CASE
@@ -70,9 +69,10 @@ END;
 -- Yes/no flags in every spelling of both sides. An empty cell is NULL ("not stated"), never false: a file with
 -- only "+" marks cannot tell "no" from "not filled in", and counts must not claim a "no" nobody wrote.
 CREATE OR REPLACE TEMP MACRO ingest_flag_any(x) AS CASE
-    WHEN lower(ltrim(x, '''')) IN ('да', 'д', 'иә', 'ия', 'иа', 'ооба', 'оба', '1', 'yes', 'y', 'true', 't', '+',
+    WHEN ingest_trim(x) IS NULL THEN NULL
+    WHEN lower(ltrim(ingest_trim(x), '''')) IN ('да', 'д', 'иә', 'ия', 'иа', 'ооба', 'оба', '1', 'yes', 'y', 'true', 't', '+',
                                    'есть', 'бар', 'x', 'х', 'v', '✓', '✔', '1.0') THEN true
-    WHEN lower(ltrim(x, '''')) IN ('нет', 'н', 'жоқ', 'жок', '0', 'no', 'n', 'false', 'f', '-', '–', '—', '0.0')
+    WHEN lower(ltrim(ingest_trim(x), '''')) IN ('нет', 'н', 'жоқ', 'жок', '0', 'no', 'n', 'false', 'f', '-', '–', '—', '0.0')
         THEN false
 END;
 CREATE OR REPLACE TEMP MACRO ingest_flag(x) AS CASE
@@ -98,12 +98,12 @@ CREATE OR REPLACE TEMP MACRO ingest_article_item(a) AS coalesce(
     nullif(regexp_extract(a, '(\d+)\s*-?\s*(?:тармақ|пункт)', 1), ''));
 
 -- Sides written as codes, country names or oblast names.
-CREATE OR REPLACE TEMP MACRO ingest_side(x) AS CASE
-    WHEN x IS NULL THEN NULL
+CREATE OR REPLACE TEMP MACRO ingest_side_text(x) AS CASE
     WHEN upper(x) IN ('KZ', 'КЗ', 'KAZ', 'РК', 'RK') OR lower(x) IN ('казахстан', 'қазақстан', 'kazakhstan') THEN 'KZ'
     WHEN upper(x) IN ('KG', 'КГ', 'KGZ', 'КР', 'KR') OR lower(x) IN ('кыргызстан', 'киргизия', 'kyrgyzstan',
                                                                      'кыргыз республикасы') THEN 'KG'
 END;
+CREATE OR REPLACE TEMP MACRO ingest_side(x) AS CASE WHEN x IS NULL THEN NULL ELSE ingest_side_text(ingest_trim(x)) END;
 
 -- One cell of a CSV line in the file's delimiter d (quoted when it must be).
 CREATE OR REPLACE TEMP MACRO ingest_csv_cell(x, d) AS CASE
