@@ -76,6 +76,13 @@ def _render_with_browser(url: str, timeout_s: float) -> dict[str, Any]:
     return {"render_s": render_s, "exceptions_on_page": texts, "method": "playwright+chromium"}
 
 
+def _error_tail(log: Path) -> str:
+    """The last traceback in the server log (the page shows a redacted message only)."""
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    start = text.rfind("Traceback (most recent call last)")
+    return " | ".join(line.strip() for line in text[start:].splitlines()[-4:]) if start >= 0 else ""
+
+
 def measure_app(db_path: Path, timeout_s: float = 120) -> dict[str, Any]:
     """Start the app on ``db_path``, render the Overview, return its memory.
 
@@ -87,11 +94,13 @@ def measure_app(db_path: Path, timeout_s: float = 120) -> dict[str, Any]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "SHEKARA_DB": str(db_path), "SHEKARA_AUTH": "off", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    log = db_path.parent / "app_server.log"
+    with open(log, "wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+        )
     try:
         _wait_healthy(url, proc, 60)
         idle = tree_rss_mib(proc.pid)
@@ -105,8 +114,11 @@ def measure_app(db_path: Path, timeout_s: float = 120) -> dict[str, Any]:
                 resp.read()
             rendered = {"render_s": None, "method": "http (no browser: the page script did not run)"}
         time.sleep(1.0)
-        return {"app_rss_mib": tree_rss_mib(proc.pid), "app_hwm_mib": hwm_mib(proc.pid),
-                "app_idle_rss_mib": idle, **rendered}
+        result = {"app_rss_mib": tree_rss_mib(proc.pid), "app_hwm_mib": hwm_mib(proc.pid),
+                  "app_idle_rss_mib": idle, **rendered}
+        if rendered.get("exceptions_on_page"):
+            result["server_error"] = _error_tail(log)
+        return result
     finally:
         proc.terminate()
         try:

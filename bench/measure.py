@@ -213,7 +213,10 @@ def worker(mode: str, db_path: Path, files: list[Path]) -> dict[str, Any]:
         # CPU seconds of all threads: less sensitive than wall time to other processes on a shared machine
         "cpu_s": sum(item["cpu_s"] for item in per_file),
         "incidents": int(rows), "rss_ready_mib": rss_ready, "duckdb_settings": applied,
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a worker forked from a parent that
+        # holds the generated frames would report the parent's size. VmHWM belongs to this image only.
+        "peak_rss_mib": hwm_mib(),
+        "ru_maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 

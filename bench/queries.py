@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import gc
 import importlib
 import inspect
 import os
@@ -158,6 +159,16 @@ def record_page(page: str, db_path: Path) -> tuple[list[RecordedCall], list[str]
         app.run()
         errors = [str(e.value)[:300] for e in app.exception]
     finally:
+        # The page opened the database through analytics.ui's cached connection: close it, or this process
+        # keeps DuckDB's write lock and the app started later cannot open the file.
+        from analytics import ui
+
+        try:
+            ui._connection(str(db_path)).close()
+        except Exception:  # noqa: BLE001,S110 — nothing was cached
+            pass
+        st.cache_resource.clear()
+        gc.collect()
         for module, name, func in patched:
             setattr(module, name, func)
         for key, value in previous.items():
