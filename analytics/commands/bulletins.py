@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analytics import bulletins, db
-from analytics.commands.compstat import DatabaseNotFound, parse_date
+from analytics import bulletins
+from analytics.commands import open_existing, parse_date
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,14 +61,8 @@ def collect(con: Any, as_of: Any, propose: bool, same_side: bool) -> dict[str, l
 
 
 def run(args: argparse.Namespace) -> int:
-    path = Path(args.db)
-    if not path.exists():
-        raise DatabaseNotFound(f"Файл базы {path} не найден. Проверьте путь (--db) или создайте демо-базу: "
-                               "python -m analytics demo --db ПУТЬ.",
-                               f"Database file {path} not found. Check --db or create a demo database: "
-                               "python -m analytics demo --db PATH.")
     as_of = parse_date(args.as_of) if args.as_of else None
-    con = db.connect(path)
+    con = open_existing(args.db)
     try:
         document = collect(con, as_of, args.propose, args.same_side)
     finally:

@@ -10,30 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
-from pathlib import Path
 
-from analytics import compstat, db
-from analytics.errors import ShekaraError
+from analytics import compstat
+from analytics.commands import open_existing, parse_date
 from analytics.filters import SIDES, Filters
 from analytics.i18n import format_pct
-
-
-class DatabaseNotFound(ShekaraError):
-    """The database file given to a read-only command does not exist."""
-
-
-class InvalidDate(ShekaraError):
-    """A date argument is not YYYY-MM-DD."""
-
-
-def parse_date(text: str) -> date:
-    """``YYYY-MM-DD`` → date, or a named error saying how to write it."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidDate(f"Дата «{text}» не распознана. Укажите в формате ГГГГ-ММ-ДД, например 2024-03-31.",
-                          f"Date '{text}' is not valid. Use YYYY-MM-DD, e.g. 2024-03-31.") from exc
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,15 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    path = Path(args.db)
-    if not path.exists():
-        raise DatabaseNotFound(f"Файл базы {path} не найден. Проверьте путь (--db) или создайте демо-базу: "
-                               "python -m analytics demo --db ПУТЬ.",
-                               f"Database file {path} not found. Check --db or create a demo database: "
-                               "python -m analytics demo --db PATH.")
     as_of = parse_date(args.as_of) if args.as_of else None
     filters = Filters(sides=(args.side,) if args.side else (), oblasts=(args.oblast,) if args.oblast else ())
-    con = db.connect(path)
+    con = open_existing(args.db)
     try:
         table = compstat.compstat_table(con, as_of, filters)
     finally:

@@ -13,14 +13,13 @@ import argparse
 import json
 import math
 import sys
-from pathlib import Path
 from typing import Any
 
 import h3
 import pandas as pd
 
-from analytics import border, db
-from analytics.commands.compstat import DatabaseNotFound, parse_date
+from analytics import border
+from analytics.commands import open_existing, parse_date
 from analytics.filters import SIDES, Filters
 from analytics.hotspots import analyse_hotspots, border_series
 from analytics.hotspots.data import RESOLUTIONS
@@ -69,16 +68,10 @@ def build_report(con: Any, filters: Filters, res: int | None = None, permutation
 
 
 def run(args: argparse.Namespace) -> int:
-    path = Path(args.db)
-    if not path.exists():
-        raise DatabaseNotFound(f"Файл базы {path} не найден. Проверьте путь (--db) или создайте демо-базу: "
-                               "python -m analytics demo --db ПУТЬ.",
-                               f"Database file {path} not found. Check --db or create a demo database: "
-                               "python -m analytics demo --db PATH.")
     filters = Filters(start=parse_date(args.start) if args.start else None,
                       end=parse_date(args.end) if args.end else None,
                       sides=(args.side,) if args.side else (), categories=tuple(args.category))
-    con = db.connect(path)
+    con = open_existing(args.db)
     try:
         report = build_report(con, filters, res=args.res, permutations=args.permutations)
     finally:

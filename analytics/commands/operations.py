@@ -12,13 +12,12 @@ import argparse
 import json
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analytics import db, operations
-from analytics.commands.compstat import DatabaseNotFound, parse_date
+from analytics import operations
+from analytics.commands import open_existing, parse_date
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,15 +62,9 @@ def collect(con: Any, start: date | None, end: date | None, direction: str | Non
 
 
 def run(args: argparse.Namespace) -> int:
-    path = Path(args.db)
-    if not path.exists():
-        raise DatabaseNotFound(f"Файл базы {path} не найден. Проверьте путь (--db) или создайте демо-базу: "
-                               "python -m analytics demo --db ПУТЬ.",
-                               f"Database file {path} not found. Check --db or create a demo database: "
-                               "python -m analytics demo --db PATH.")
     start = parse_date(args.start) if args.start else None
     end = parse_date(args.end) if args.end else None
-    con = db.connect(path, read_only=True)
+    con = open_existing(args.db, read_only=True)
     try:
         document = collect(con, start, end, args.direction)
     finally:
