@@ -33,6 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     con = db.connect(args.db)
+    # DuckDB's progress bar writes to the terminal during long loads; the JSON on stdout must stay clean.
+    con.execute("SET enable_progress_bar = false")
     results = []
     failed = False
     try:
