@@ -9,11 +9,11 @@ import streamlit as st
 
 from analytics import auth, ui
 from analytics.access import SYSTEM, Viewer
-from analytics.config import load_settings
+from analytics.config import ROOT, load_settings
 from analytics.errors import ShekaraError
 from analytics.i18n import pick, t
 
-st.set_page_config(page_title="Шекара / Shekara", page_icon=":material/shield:", layout="wide")
+st.set_page_config(page_title="Шекара / Shekara", page_icon=str(ROOT / "data" / "brand" / "favicon.png"), layout="wide")
 
 
 def build_pages(language: str, viewer: Viewer, must_change: bool = False) -> list[st.Page]:
