@@ -36,6 +36,27 @@ def con(tmp_path: Path):
 
 
 @pytest.fixture
+def v2_navigation(monkeypatch):
+    """Run dashboard.py on every AppTest rerun, as a server does once it has left the pages-folder mode.
+
+    AppTest resets Streamlit's "pages/ directory" (v1) flag before each run, so its reruns would
+    execute the current page file alone, without dashboard.py. A server sets the flag to False at
+    its first run (analytics.ui.ensure_entrypoint) and keeps it.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class ServerPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test, "PagesManager", ServerPagesManager)
+    yield
+    PagesManager.uses_pages_directory = None
+
+
+@pytest.fixture
 def samples() -> Path:
     """Copies of ../shared/formats/samples (kept in the repo so tests run anywhere)."""
     return SAMPLES

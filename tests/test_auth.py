@@ -264,27 +264,6 @@ def test_users_cli_errors_are_one_line(tmp_path: Path):
 # --- the login gate (dashboard.py in AppTest) ---
 
 @pytest.fixture
-def v2_navigation(monkeypatch):
-    """Run dashboard.py on every AppTest rerun, as a server does once st.navigation has run.
-
-    AppTest resets Streamlit's "pages/ directory" (v1) flag before each run, so its reruns would
-    execute the current page file alone, without dashboard.py. A server sets the flag to False at
-    the first st.navigation call and keeps it (see also docs/security.md on the first request).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import app_test
-
-    class ServerPagesManager(PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(app_test, "PagesManager", ServerPagesManager)
-    yield
-    PagesManager.uses_pages_directory = None
-
-
-@pytest.fixture
 def gate(tmp_path: Path, monkeypatch, v2_navigation):
     from analytics import db
 

@@ -112,7 +112,7 @@ def test_page_renders_without_egress(page: str, lang: str, loaded_db: Path, egre
     assert len(at.main.children) > 0
 
 
-def test_login_gate_renders_without_egress(loaded_db: Path, egress: list[str], monkeypatch):
+def test_login_gate_renders_without_egress(loaded_db: Path, egress: list[str], monkeypatch, v2_navigation):
     monkeypatch.setenv("SHEKARA_DB", str(loaded_db))
     monkeypatch.setenv("SHEKARA_AUTH", "on")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
