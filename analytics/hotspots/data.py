@@ -25,7 +25,7 @@ POINT_COLUMNS: dict[str, Any] = {"side": object, "source_id": object, "registere
 def incidents_sql(name: str, viewer: Viewer) -> str:
     """SQL file ``hotspots/<name>`` reading the incidents this viewer may see (the other side's hidden
     coordinates are NULL with ``geo_ok`` false there, so they stay off every map and band)."""
-    return sharing.sql_for_viewer(db.load_sql(f"hotspots/{name}"), viewer)
+    return sharing.sql_for_viewer(db.load_sql("hotspots/" + name), viewer)
 
 
 def _query(con: duckdb.DuckDBPyConnection, name: str, filters: Filters, tail: str = "",

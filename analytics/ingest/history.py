@@ -59,7 +59,7 @@ def undo_upload(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> No
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE ingest_undo AS SELECT CAST(? AS INTEGER) AS upload_id", [upload_id])
-        con.execute(load_sql(f"ingest/{script}"))
+        con.execute(load_sql("ingest/" + script))
         con.execute("UPDATE uploads SET status = 'undone' WHERE upload_id = ?", [upload_id])
         log_action(con, user, "undo", upload_id=upload_id, file=file_name, kind=kind)
         con.execute("DROP TABLE ingest_undo")

@@ -33,7 +33,7 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Run one of the loader's SQL files (several statements, no parameters: constants come from ingest_params)."""
-    con.execute(load_sql(f"ingest/{name}"))
+    con.execute(load_sql("ingest/" + name))
 
 
 def create_params(con: duckdb.DuckDBPyConnection, *, upload_id: int, side: str | None, first_line: int,
@@ -106,8 +106,8 @@ def register_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFra
     view = f"{table}_df"
     con.register(view, frame)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(table)} AS "  # noqa: S608 (identifiers only)
-                    f"SELECT * FROM {quote_ident(view)}")
+        con.execute("CREATE OR REPLACE TEMP TABLE " + quote_ident(table)  # noqa: S608 (quoted identifiers only)
+                    + " AS SELECT * FROM " + quote_ident(view))
     finally:
         con.unregister(view)
 
@@ -151,11 +151,11 @@ def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary "
                                        "AND starts_with(view_name, 'ingest_')").fetchall()]
     for view in views:
-        con.execute(f"DROP VIEW IF EXISTS {quote_ident(view)}")
+        con.execute("DROP VIEW IF EXISTS " + quote_ident(view))
     tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
                                         "AND starts_with(table_name, 'ingest_')").fetchall()]
     for table in tables:
-        con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
+        con.execute("DROP TABLE IF EXISTS " + quote_ident(table))
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
