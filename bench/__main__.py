@@ -105,6 +105,8 @@ def run(rows: int, out_dir: Path, skip_app: bool, runs: int, bulletins: int, fin
         result["baseline_pandas_s"] = round(baseline["total_s"], 3)
         result["baseline_cpu_s"] = round(baseline["cpu_s"], 3)
         result["baseline_peak_rss_mib"] = round(baseline["peak_rss_mib"], 1)
+    _log(f"ingest {result.get('ingest_s')} s (CPU {result.get('ingest_cpu_s')} s, peak RSS "
+         f"{result.get('peak_rss_mib')} MiB); pandas {result.get('baseline_pandas_s')} s")
     if result.get("ingest_s") and result.get("baseline_pandas_s"):
         result["ingest_vs_pandas"] = round(result["baseline_pandas_s"] / result["ingest_s"], 2)
     else:
@@ -129,6 +131,7 @@ def run(rows: int, out_dir: Path, skip_app: bool, runs: int, bulletins: int, fin
         _log("bulletin matching")
         seconds, detail = features.time_matching(con)
         _store(result, notes, "match_s", seconds, detail)
+        _log(f"matching {result['match_s']} s {detail}")
         _log("Gi* (999 permutations)")
         seconds, detail = features.time_gi_star(con)
         _store(result, notes, "gi_star_s", seconds, detail)
