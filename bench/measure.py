@@ -94,7 +94,8 @@ def apply_settings(con: Any, spec: str) -> dict[str, str]:
         name, _, value = item.partition("=")
         if not re.fullmatch(r"[a-z_]+", name) or not re.fullmatch(r"[A-Za-z0-9._]+", value):
             raise ValueError(f"bad DuckDB setting {item!r}")
-        con.execute(f"SET {name} = '{value}'")
+        # the name is checked above (identifiers cannot be bound); the value is a bound parameter
+        con.execute("SET " + name + " = ?", [value])
         applied[name] = value
     return applied
 
