@@ -9,7 +9,6 @@ import duckdb
 import pandas as pd
 
 from analytics.audit import log_action
-from analytics.compstat import refresh_aggregates
 from analytics.db import load_sql
 from analytics.exports import to_safe_csv_bytes
 from analytics.ingest.errors import UnknownUpload
@@ -63,7 +62,6 @@ def undo_upload(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> No
         con.execute("UPDATE uploads SET status = 'undone' WHERE upload_id = ?", [upload_id])
         log_action(con, user, "undo", upload_id=upload_id, file=file_name, kind=kind)
         con.execute("DROP TABLE ingest_undo")
-        refresh_aggregates(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -14,7 +14,6 @@ from typing import Any
 import duckdb
 
 from analytics.audit import log_action
-from analytics.compstat import refresh_aggregates
 from analytics.config import load_settings
 from analytics.ingest.detect import Detection, detect_file
 from analytics.ingest.errors import FileTooLarge, IngestError, unreadable
@@ -156,8 +155,6 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path | str, *, kind: str = "
             try:
                 result = _load_in_transaction(con, detection, exact, name, sha256, user, today, load_rows,
                                               count_rows)
-                # Pre-aggregates follow every load in the same transaction, so no page pays the rebuild.
-                refresh_aggregates(con)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

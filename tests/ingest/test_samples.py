@@ -123,15 +123,3 @@ def test_unknown_mappings_lists_unmatched_articles_only(con, write):
     load_file(con, write("kz.csv", kz_file(rows)))
     frame = unknown_mappings(con)
     assert frame[["side", "article_raw", "incidents"]].values.tolist() == [["KZ", "999 ч.1", 2]]
-
-
-def test_load_and_undo_leave_the_monthly_aggregate_fresh(con):
-    from analytics.compstat import aggregates_fresh
-    from analytics.ingest import undo_upload
-
-    result = load_file(con, SAMPLES / "kz_erdr_2024-01.csv")
-    assert aggregates_fresh(con)
-    assert one(con, "SELECT sum(n) FROM incidents_monthly WHERE side = 'KZ'") == 8
-    undo_upload(con, result.upload_id, "system")
-    assert aggregates_fresh(con)
-    assert one(con, "SELECT count(*) FROM incidents_monthly") == 0
