@@ -93,8 +93,8 @@ if history.empty:
     st.caption(P.text("no_uploads", lang))
 else:
     st.dataframe(P.history_frame(history, lang), hide_index=True, width="stretch")
-    loaded = history[history["status"] == "loaded"]
-    if allowed and not loaded.empty:
+    loaded = P.undoable_uploads(history, viewer)
+    if not loaded.empty:
         pick_id = st.selectbox(P.text("undo_pick", lang), loaded["upload_id"].tolist(), key="undo_pick",
                                format_func=lambda i: f"№{i} — {loaded.set_index('upload_id').loc[i, 'file_name']}")
         if st.button(P.text("undo", lang), key="undo_button"):

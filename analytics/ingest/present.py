@@ -113,6 +113,15 @@ def kind_options() -> list[str]:
     return ["auto", *KINDS]
 
 
+def undoable_uploads(history: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
+    """Loaded uploads this viewer may undo: its role loads files and the upload is of its side (or two-sided)."""
+    if viewer.role not in UPLOAD_ROLES:
+        return history.iloc[0:0]
+    sides = history["side"].astype(object)
+    mine = [side is None or side != side or viewer.owns(str(side)) for side in sides]  # NaN/None: two-sided
+    return history[(history["status"] == "loaded").to_numpy() & mine]
+
+
 def may_upload(viewer: Viewer, kind: str | None = None) -> bool:
     """Analysts and admins load files; an analyst of one side loads that side's incidents only."""
     if viewer.role not in UPLOAD_ROLES:
