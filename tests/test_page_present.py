@@ -94,10 +94,10 @@ def test_arrow_keys_turn_slides_in_chromium_offline(app_db, offline_page):
         title.first.click()  # focus the page, not an input
         page.keyboard.press("ArrowRight")
         page.wait_for_function("() => document.querySelector('.shekara-title')?.innerText === 'Повестка'",
-                               timeout=60_000)
+                               timeout=180_000)
         page.keyboard.press("ArrowLeft")
         page.wait_for_function(
-            "() => document.querySelector('.shekara-title')?.innerText.startsWith('Совместное')", timeout=60_000)
+            "() => document.querySelector('.shekara-title')?.innerText.startsWith('Совместное')", timeout=180_000)
         assert page.external_requests == []  # type: ignore[attr-defined]
     finally:
         proc.terminate()
