@@ -15,6 +15,7 @@ import duckdb
 
 from analytics.audit import log_action
 from analytics.config import load_settings
+from analytics.ingest.after_load import run_after_load
 from analytics.ingest.detect import Detection, detect_file
 from analytics.ingest.errors import FileTooLarge, IngestError, unreadable
 from analytics.ingest.kinds import INCIDENT_KINDS
@@ -194,6 +195,7 @@ def _load_in_transaction(con: duckdb.DuckDBPyConnection, detection: Detection, e
         [upload_id],
     ).fetchall())
     warnings = sum(int(v) for v in by_reason.values())
+    run_after_load(con, detection.kind, upload_id)
     rows_read = counts["accepted"] + counts["updated"] + counts["duplicates"] + rejected
     file_side = detection.side
     if detection.kind in INCIDENT_KINDS:

@@ -1,0 +1,22 @@
+"""Derived data refreshed inside the load transaction, so that no page pays for it after an upload.
+
+Each step takes the connection (inside the load's open transaction), the file kind and the upload id. A step
+that fails makes the whole load fail and roll back, like any other step of the load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+Step = Callable[[duckdb.DuckDBPyConnection, str, int], None]
+
+# Filled by the modules that own derived tables (matching, pre-aggregates); order matters only within a module.
+STEPS: tuple[Step, ...] = ()
+
+
+def run_after_load(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:
+    """Run every after-load step for this upload (inside the caller's transaction)."""
+    for step in STEPS:
+        step(con, kind, upload_id)
