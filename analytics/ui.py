@@ -176,5 +176,15 @@ def download_csv(frame: pd.DataFrame, file_name: str, key: str | None = None) ->
                        args=(file_name, len(frame)))
 
 
+def download_file(label: str, data: bytes, file_name: str, mime: str, key: str) -> None:
+    """A download button for a finished file (slides, PDF): audited when clicked, like the CSV downloads."""
+    st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click=_log_file_download,
+                       args=(file_name, len(data)))
+
+
 def _log_download(file_name: str, rows: int) -> None:
     log_action(gate_connection(), viewer().username, "download", file=file_name, rows=rows)
+
+
+def _log_file_download(file_name: str, size: int) -> None:
+    log_action(gate_connection(), viewer().username, "download", file=file_name, bytes=size)

@@ -71,12 +71,13 @@ if files is not None:
     if files.pdf_error is not None:
         st.warning(files.pdf_error.text(lang))
     buttons = st.columns(2)
-    buttons[0].download_button(pick(TEXT, "pptx", lang), data=files.pptx, file_name=f"{files.file_stem}.pptx",
-                               mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                               key="slides_dl_pptx")
+    with buttons[0]:
+        ui.download_file(pick(TEXT, "pptx", lang), files.pptx, f"{files.file_stem}.pptx",
+                         "application/vnd.openxmlformats-officedocument.presentationml.presentation", "slides_dl_pptx")
     if files.pdf is not None:
-        buttons[1].download_button(pick(TEXT, "pdf", lang), data=files.pdf, file_name=f"{files.file_stem}.pdf",
-                                   mime="application/pdf", key="slides_dl_pdf")
+        with buttons[1]:
+            ui.download_file(pick(TEXT, "pdf", lang), files.pdf, f"{files.file_stem}.pdf", "application/pdf",
+                             "slides_dl_pdf")
     st.subheader(pick(TEXT, "preview", lang))
     shown_lang = "en" if files.file_stem.endswith("_en") else "ru"
     grid = st.columns(3)

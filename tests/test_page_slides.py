@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,21 @@ def test_english_deck_downloads_as_pptx(app_db):
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["Download PPTX"]
     assert "slides" in at.success[0].value
+    at.download_button[0].click().run()
+    assert not at.exception
+    user, action, details = downloads_of(app_db)[-1]
+    assert (user, action, details["file"]) == ("system", "download", "shekara_2024-03-30_en.pptx")
+    assert details["bytes"] == len(files.pptx)
+
+
+def downloads_of(path: Path) -> list[tuple[str, str, dict]]:
+    con = db.connect(path)
+    try:
+        rows = con.execute("SELECT username, action, details FROM audit_log WHERE action = 'download' "
+                           "ORDER BY audit_id").fetchall()
+    finally:
+        con.close()
+    return [(u, a, json.loads(d)) for u, a, d in rows]
 
 
 @needs_chromium
