@@ -143,7 +143,11 @@ def per_100k(count: float, population: float | None) -> float | None:
 
 def default_as_of(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> date | None:
     """End of the selected period when set, else the last registration date; ``None`` when there is no data."""
-    last = reference.date_bounds(con)[1]
+    return as_of_from(reference.date_bounds(con)[1], filters)
+
+
+def as_of_from(last: date | None, filters: Filters | None) -> date | None:
+    """:func:`default_as_of` given the last registration date already read (``None`` when no data)."""
     if last is not None and filters is not None and filters.end is not None:
         return filters.end
     return last
@@ -165,20 +169,25 @@ def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(db.load_sql("compstat/save_state"))
 
 
-def aggregates_fresh(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the pre-aggregate reflects the current incidents (incident count and upload fingerprint)."""
-    row = con.execute(db.load_sql("compstat/aggregate_state")).fetchone()
+def _fresh(row: Sequence[Any] | None) -> bool:
+    """Freshness from a row starting ``incidents_now, fingerprint_now, incidents, data_version``."""
     if row is None or row[2] is None:
         return False
     return int(row[0]) == int(row[2]) and int(row[1]) == int(row[3])
 
 
-def ensure_aggregates(con: duckdb.DuckDBPyConnection) -> bool:
+def aggregates_fresh(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the pre-aggregate reflects the current incidents (incident count and upload fingerprint)."""
+    return _fresh(con.execute(db.load_sql("compstat/aggregate_state")).fetchone())
+
+
+def ensure_aggregates(con: duckdb.DuckDBPyConnection, fresh: bool | None = None) -> bool:
     """Make ``incidents_monthly`` usable; False when it is stale and cannot be rebuilt (read-only, busy).
 
     A stale pre-aggregate would give wrong numbers, so callers fall back to raw rows on False.
+    ``fresh`` is the caller's freshness reading of this very moment (:func:`data_state`), if it has one.
     """
-    if aggregates_fresh(con):
+    if fresh if fresh is not None else aggregates_fresh(con):
         return True
     try:
         con.execute("BEGIN TRANSACTION")
@@ -193,6 +202,32 @@ def ensure_aggregates(con: duckdb.DuckDBPyConnection) -> bool:
             con.execute("ROLLBACK")
         return False
     return True
+
+
+@dataclass(frozen=True)
+class DataState:
+    """One reading of the data a page query works on (:func:`data_state`)."""
+
+    fresh: bool                      # the monthly pre-aggregate matches the incidents right now
+    first_day: date | None           # first and last registration date (None when no incidents)
+    last_day: date | None
+    tables: reference.Tables         # reference rows (cached per database file)
+
+
+def data_state(con: duckdb.DuckDBPyConnection) -> DataState:
+    """Freshness of the pre-aggregate, the date range and the reference rows, in one round trip.
+
+    Parameters
+    ----------
+    con : open database.
+
+    Returns
+    -------
+    DataState
+    """
+    row = con.execute(db.load_sql("compstat/state")).fetchone()
+    assert row is not None  # an aggregate over incidents always returns one row
+    return DataState(_fresh(row), row[4], row[5], reference.cached_tables(con, row[6]))
 
 
 # --------------------------------------------------------------------------- counting engine
@@ -237,15 +272,20 @@ def _fill(template: str, **fragments: str) -> str:
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, ranges: Sequence[tuple[date, date]], dims: Sequence[str],
-                filters: Filters | None, use_aggregates: bool = True) -> list[tuple[Any, ...]]:
-    """Rows ``(*dims, count_range_0, count_range_1, ...)`` — the engine behind :func:`count_by`."""
+                filters: Filters | None, use_aggregates: bool = True, *,
+                fresh: bool | None = None) -> list[tuple[Any, ...]]:
+    """Rows ``(*dims, count_range_0, count_range_1, ...)`` — the engine behind :func:`count_by`.
+
+    ``fresh``: the pre-aggregate's freshness as read by the caller's :func:`data_state` (saves a query).
+    """
     unknown = [d for d in dims if d not in DIMENSIONS]
     if unknown:
         raise ValueError(f"unknown dimensions {unknown}")
     if not ranges:
         return []
     # The pre-aggregate only when it has the dimensions and is fresh (or can be rebuilt): never stale numbers.
-    use_aggregates = use_aggregates and all(DIMENSIONS[d][1] is not None for d in dims) and ensure_aggregates(con)
+    use_aggregates = use_aggregates and all(DIMENSIONS[d][1] is not None for d in dims) \
+        and ensure_aggregates(con, fresh)
     flt_sql, flt_params = where_clause(filters or Filters(), dates=False)
 
     months_per_range: list[tuple[date, date] | None] = []
@@ -274,15 +314,23 @@ def count_rows(con: duckdb.DuckDBPyConnection, ranges: Sequence[tuple[date, date
     if raw_spans:
         params: list[object] = []
         columns = [i for i, spans in enumerate(raw_per_range) if spans]
-        counts = [f"count(*) FILTER (WHERE {_between_any('day', raw_per_range[i], params)})" for i in columns]
-        # One scan per disjoint span, each a plain range predicate that row-group zonemaps can prune.
         raw_dims = "".join(f"{DIMENSIONS[d][0]} AS {d}, " for d in dims)
-        scans = []
-        for start, end in raw_spans:
-            scans.append(_fill("compstat/count_raw_scan", dims=raw_dims, **fragments))
-            params.extend([start, end, *flt_params])
-        sql = _fill("compstat/count_raw", dims="".join(f"{d}, " for d in dims), counts=", ".join(counts),
-                    scans=" UNION ALL ".join(scans), **fragments)
+        if len(raw_spans) == 1:
+            # One span: a flat scan-and-group without the UNION subquery (a quarter cheaper at 1M rows).
+            counts = [f"count(*) FILTER (WHERE {_between_any('registered_on', raw_per_range[i], params)})"
+                      for i in columns]
+            params.extend([*raw_spans[0], *flt_params])
+            sql = _fill("compstat/count_raw_flat", dims=raw_dims, counts=", ".join(counts),
+                        filters=flt_sql, group_by="GROUP BY ALL" if dims else "")
+        else:
+            counts = [f"count(*) FILTER (WHERE {_between_any('day', raw_per_range[i], params)})" for i in columns]
+            # One scan per disjoint span, each a plain range predicate that row-group zonemaps can prune.
+            scans = []
+            for start, end in raw_spans:
+                scans.append(_fill("compstat/count_raw_scan", dims=raw_dims, **fragments))
+                params.extend([start, end, *flt_params])
+            sql = _fill("compstat/count_raw", dims="".join(f"{d}, " for d in dims), counts=", ".join(counts),
+                        scans=" UNION ALL ".join(scans), **fragments)
         merge(con.execute(sql, params).fetchall(), columns)
     month_spans = [span for span in months_per_range if span is not None]
     if month_spans:
@@ -356,8 +404,14 @@ class Scope:
         return [oblast for s, oblast in self.units if s == side]
 
 
-def latest_populations(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], float]:
-    """``{(level, key): population}`` of the latest year per key (levels ``oblast``, ``district``)."""
+def latest_populations(con: duckdb.DuckDBPyConnection, tables: reference.Tables | None = None,
+                       ) -> dict[tuple[str, str], float]:
+    """``{(level, key): population}`` of the latest year per key (levels ``oblast``, ``district``).
+
+    ``tables``: reference rows already read (:func:`data_state`); saves the query.
+    """
+    if tables is not None:
+        return dict(tables.populations)
     latest: dict[tuple[str, str], tuple[int, float]] = {}
     for level, key, year, population in con.execute(db.load_sql("compstat/populations")).fetchall():
         if population is None:
@@ -369,14 +423,15 @@ def latest_populations(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], 
 
 
 def district_rows(con: duckdb.DuckDBPyConnection, oblasts: Sequence[str] = (), districts: Sequence[str] = (),
-                  ) -> list[tuple[str, str, str, str, str]]:
+                  tables: reference.Tables | None = None) -> list[tuple[str, str, str, str, str]]:
     """``[(side, oblast, district, name_ru, name_en)]`` of the reference, optionally of some oblasts/districts."""
-    rows = con.execute(db.load_sql("compstat/districts")).fetchall()
+    rows = tables.districts if tables is not None else con.execute(db.load_sql("compstat/districts")).fetchall()
     return [(str(s), str(o), str(d), str(ru), str(en)) for s, o, d, ru, en in rows
             if (not oblasts or o in oblasts) and (not districts or d in districts)]
 
 
-def selection_scope(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> Scope:
+def selection_scope(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
+                    tables: reference.Tables | None = None) -> Scope:
     """Sides, oblasts and population bases the filters select (KZ first).
 
     With districts chosen the base is the sum of those districts' populations; a chosen district
@@ -386,17 +441,18 @@ def selection_scope(con: duckdb.DuckDBPyConnection, filters: Filters | None = No
     ----------
     con : open database.
     filters : sidebar filters (sides, oblasts, districts matter).
+    tables : reference rows already read (:func:`data_state`); saves the queries.
 
     Returns
     -------
     Scope
     """
     flt = filters or Filters()
-    units = coverage.expected_units(con, flt)
-    pops = latest_populations(con)
+    units = coverage.expected_units(con, flt, tables)
+    pops = latest_populations(con, tables)
     oblast_population: dict[str, float] = {}
     if flt.districts:
-        for _side, oblast, district, *_ in district_rows(con, [o for _, o in units], flt.districts):
+        for _side, oblast, district, *_ in district_rows(con, [o for _, o in units], flt.districts, tables):
             # fsum of a NaN is NaN: one chosen district without a figure leaves the base unknown
             oblast_population[oblast] = math.fsum([oblast_population.get(oblast, 0.0),
                                                    pops.get(("district", district), math.nan)])
@@ -415,13 +471,15 @@ def _window_ranges(windows: Sequence[Window]) -> list[tuple[date, date]]:
     return [span for window in windows for span in window.spans]
 
 
-def _resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: date | None, filters: Filters | None) -> date | None:
-    return as_of if as_of is not None else default_as_of(con, filters)
+def _resolve_as_of(state: DataState, as_of: date | None, filters: Filters | None) -> date | None:
+    return as_of if as_of is not None else as_of_from(state.last_day, filters)
 
 
-def category_directions(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> list[tuple[str, str]]:
+def category_directions(con: duckdb.DuckDBPyConnection, filters: Filters | None,
+                        tables: reference.Tables | None = None) -> list[tuple[str, str]]:
     """``[(category, direction)]`` in reference order, restricted to the filters' categories."""
-    rows = [(str(c), str(d)) for c, d in con.execute(db.load_sql("compstat/categories")).fetchall()]
+    rows = list(tables.categories) if tables is not None else \
+        [(str(c), str(d)) for c, d in con.execute(db.load_sql("compstat/categories")).fetchall()]
     if filters is not None and filters.categories:
         rows = [(c, d) for c, d in rows if c in filters.categories]
     return rows
@@ -476,14 +534,15 @@ def compstat_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
         Columns ``side, category, window, current, prior, pct_change, z, per_100k, coverage_complete``;
         every side in scope × every category (zeros included) × the three windows; empty for an empty DB.
     """
-    as_of = _resolve_as_of(con, as_of, filters)
-    scope = selection_scope(con, filters)
-    categories = [c for c, _ in category_directions(con, filters)]
+    state = data_state(con)
+    as_of = _resolve_as_of(state, as_of, filters)
+    scope = selection_scope(con, filters, state.tables)
+    categories = [c for c, _ in category_directions(con, filters, state.tables)]
     if as_of is None or not scope.units or not categories:
         return _compstat_frame({"side": [], "category": []}, [], [], [], [])
     windows = compstat_windows(as_of)
     counts = {(row[0], row[1]): row[2:] for row in
-              count_rows(con, _window_ranges(windows), ("side", "category"), filters)}
+              count_rows(con, _window_ranges(windows), ("side", "category"), filters, fresh=state.fresh)}
     complete = _side_completeness(con, scope, windows, filters)
     keys: dict[str, list[str]] = {"side": [], "category": []}
     pairs, rates, flags, names = [], [], [], []
@@ -519,16 +578,18 @@ def direction_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
         the current window's incidents committed online (NA when none); ``drugs_online_current`` counts
         online drug sales (drugs category, online) and is filled for ``smuggling_drugs`` only.
     """
-    as_of = _resolve_as_of(con, as_of, filters)
-    scope = selection_scope(con, filters)
-    direction_of = dict(category_directions(con, None))
+    state = data_state(con)
+    as_of = _resolve_as_of(state, as_of, filters)
+    scope = selection_scope(con, filters, state.tables)
+    direction_of = dict(category_directions(con, None, state.tables))
     windows = compstat_windows(as_of) if as_of is not None else []
     width = 2 * len(windows)
     totals: dict[tuple[str, str], list[int]] = {}
     online: dict[tuple[str, str], list[int]] = {}
     drugs_online: dict[str, list[int]] = {}
     for side, category, is_online, is_minor, *values in (
-            count_rows(con, _window_ranges(windows), ("side", "category", "online", "minor_involved"), filters)
+            count_rows(con, _window_ranges(windows), ("side", "category", "online", "minor_involved"), filters,
+                       fresh=state.fresh)
             if windows and scope.units else []):
         targets = [direction_of.get(category, "other")] + (["minors"] if is_minor else [])
         for direction in targets:
@@ -592,16 +653,18 @@ def district_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None, fi
         without a recognised district (``district`` NA) when there are any; sorted by current count, then
         rate, descending. ``per_100k`` uses the district's population (NA when unknown).
     """
-    as_of = _resolve_as_of(con, as_of, filters)
-    scope = selection_scope(con, filters)
+    state = data_state(con)
+    as_of = _resolve_as_of(state, as_of, filters)
+    scope = selection_scope(con, filters, state.tables)
     chosen = window_by_name(as_of, window) if as_of is not None else None
     rows: list[dict[str, Any]] = []
     if chosen is not None and scope.units:
         flt = filters or Filters()
         counts = {(s, o, d): (int(c), int(p)) for s, o, d, c, p in
-                  count_rows(con, _window_ranges([chosen]), ("side", "oblast", "district"), filters)}
-        refs = district_rows(con, [o for _, o in scope.units], flt.districts)
-        pops = latest_populations(con)
+                  count_rows(con, _window_ranges([chosen]), ("side", "oblast", "district"), filters,
+                             fresh=state.fresh)}
+        refs = district_rows(con, [o for _, o in scope.units], flt.districts, state.tables)
+        pops = state.tables.populations
         holes = coverage.missing_set(con, chosen.prior_start, chosen.current_end, filters, scope.units)
         name_index = 4 if lang == "en" else 3
         known = set()
@@ -671,13 +734,15 @@ def incident_shares(con: duckdb.DuckDBPyConnection, filters: Filters | None = No
         status of the incidents registered in the period.
     """
     flt = filters or Filters()
-    end = flt.end or _resolve_as_of(con, as_of, flt)
-    scope = selection_scope(con, flt)
+    state = data_state(con)
+    end = flt.end or _resolve_as_of(state, as_of, flt)
+    scope = selection_scope(con, flt, state.tables)
     start = flt.start or (date(end.year, 1, 1) if end is not None else None)
     per_side: dict[str, dict[str, int]] = {side: dict.fromkeys(("total", *SHARE_KEYS), 0) for side in scope.sides}
     if start is not None and end is not None and scope.units:
         dims = ("side", "online", "minor_involved", "foreign_national", "status")
-        for side, is_online, is_minor, is_foreign, status, n in count_rows(con, [(start, end)], dims, flt):
+        for side, is_online, is_minor, is_foreign, status, n in count_rows(con, [(start, end)], dims, flt,
+                                                                                fresh=state.fresh):
             if side not in per_side:
                 continue
             record = per_side[side]

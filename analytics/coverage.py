@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -15,6 +16,9 @@ import pandas as pd
 from analytics.db import load_sql
 from analytics.filters import Filters
 from analytics.i18n import MONTHS, pick
+
+if TYPE_CHECKING:
+    from analytics.reference import Tables
 
 TEXT = {
     "ru": {"banner": "{unit}: нет данных за {months}", "and_more": "и ещё {n}"},
@@ -74,13 +78,15 @@ def coverage_matrix(con: duckdb.DuckDBPyConnection, start: date | None, end: dat
                          for i, name in enumerate(columns)})
 
 
-def expected_units(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> list[tuple[str, str]]:
+def expected_units(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
+                   tables: Tables | None = None) -> list[tuple[str, str]]:
     """(side, oblast) pairs expected to upload under the filters (sides, oblasts, oblasts of chosen districts).
 
     Parameters
     ----------
     con : open database.
     filters : selection; ``None`` → all three oblasts.
+    tables : reference rows already read (:func:`analytics.compstat.data_state`); saves the queries.
 
     Returns
     -------
@@ -88,10 +94,12 @@ def expected_units(con: duckdb.DuckDBPyConnection, filters: Filters | None = Non
         KZ first, then KG; oblasts in key order.
     """
     flt = filters or Filters()
-    district_oblasts = ({oblast for district, oblast in con.execute(load_sql("coverage/district_oblasts")).fetchall()
-                         if district in flt.districts} if flt.districts else set())
+    pairs = ([(d[2], d[1]) for d in tables.districts] if tables is not None else
+             con.execute(load_sql("coverage/district_oblasts")).fetchall()) if flt.districts else []
+    district_oblasts = {oblast for district, oblast in pairs if district in flt.districts}
     units = []
-    for side, oblast in con.execute(load_sql("coverage/units")).fetchall():
+    for side, oblast in ([(o[0], o[1]) for o in tables.oblasts] if tables is not None else
+                         con.execute(load_sql("coverage/units")).fetchall()):
         if flt.sides and side not in flt.sides:
             continue
         if flt.oblasts and oblast not in flt.oblasts:

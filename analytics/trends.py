@@ -46,12 +46,14 @@ def _empty_series(by: Sequence[str]) -> pd.DataFrame:
 
 
 def _geo_groups(con: duckdb.DuckDBPyConnection, scope: compstat.Scope, by: Sequence[str],
-                filters: Filters) -> list[tuple[dict[str, Any], list[tuple[str, str]], float]]:
+                filters: Filters, tables: reference.Tables | None = None,
+                ) -> list[tuple[dict[str, Any], list[tuple[str, str]], float]]:
     """Geographic groups of ``by`` with the (side, oblast) units each depends on and its population."""
     if "district" in by:
         groups = []
-        pops = compstat.latest_populations(con)
-        for side, oblast, district, *_ in compstat.district_rows(con, [o for _, o in scope.units], filters.districts):
+        pops = compstat.latest_populations(con, tables)
+        for side, oblast, district, *_ in compstat.district_rows(con, [o for _, o in scope.units], filters.districts,
+                                                                 tables):
             key = {"side": side, "oblast": oblast, "district": district}
             groups.append(({k: v for k, v in key.items() if k in by}, [(side, oblast)],
                            pops.get(("district", district), math.nan)))
@@ -65,9 +67,10 @@ def _geo_groups(con: duckdb.DuckDBPyConnection, scope: compstat.Scope, by: Seque
     return [({}, list(scope.units), math.fsum(scope.population.values()))]
 
 
-def _other_values(con: duckdb.DuckDBPyConnection, dim: str, filters: Filters) -> list[Any]:
+def _other_values(con: duckdb.DuckDBPyConnection, dim: str, filters: Filters,
+                  tables: reference.Tables | None = None) -> list[Any]:
     if dim == "category":
-        return [c for c, _ in compstat.category_directions(con, filters)]
+        return [c for c, _ in compstat.category_directions(con, filters, tables)]
     flag = getattr(filters, dim)
     return [False, True] if flag is None else [flag]
 
@@ -98,23 +101,24 @@ def series(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
     if unknown:
         raise ValueError(f"unknown dimensions {unknown}")
     flt = filters or Filters()
-    first, last = reference.date_bounds(con)
+    state = compstat.data_state(con)
+    first, last = state.first_day, state.last_day
     start = start or flt.start or first
     end = end or flt.end or last
-    scope = compstat.selection_scope(con, flt)
+    scope = compstat.selection_scope(con, flt, state.tables)
     if last is None or start is None or end is None or end < start or not scope.units:
         return _empty_series(by)  # no incidents at all: nothing to draw (not a line of missing months)
     periods = _period_starts(start, end, freq)
     counts: dict[tuple[Any, ...], int] = {}
     dims = (*by, FREQS[freq])
-    for row in compstat.count_rows(con, [(start, end)], dims, flt):
+    for row in compstat.count_rows(con, [(start, end)], dims, flt, fresh=state.fresh):
         counts[tuple(row[:-1])] = int(row[-1])
     holes = coverage.missing_set(con, periods[0], _period_end(periods[-1], freq), flt, scope.units)
     others = [d for d in by if d not in GEO_DIMS]
-    other_values = [_other_values(con, d, flt) for d in others]
+    other_values = [_other_values(con, d, flt, state.tables) for d in others]
     spans = [(period, _period_end(period, freq)) for period in periods]
     records = []
-    for geo, units, population in _geo_groups(con, scope, by, flt):
+    for geo, units, population in _geo_groups(con, scope, by, flt, state.tables):
         gaps = [not coverage.period_complete(holes, units, [span]) for span in spans]
         for values in itertools.product(*other_values):
             group = {**geo, **dict(zip(others, values, strict=True))}
@@ -172,18 +176,19 @@ def direction_monthly(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
     """
     columns = {"side": "str", "direction": "str", "period": "datetime64[us]", "count": "float64",
                "missing": "bool", "partial": "bool"}
-    as_of = as_of or compstat.default_as_of(con, filters)
-    scope = compstat.selection_scope(con, filters)
+    state = compstat.data_state(con)
+    as_of = as_of or compstat.as_of_from(state.last_day, filters)
+    scope = compstat.selection_scope(con, filters, state.tables)
     if as_of is None or not scope.units:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
     first = coverage.month_start(as_of)
     for _ in range(months - 1):
         first = coverage.month_start(first - timedelta(days=1))
     periods = coverage.month_starts(first, as_of)
-    direction_of = dict(compstat.category_directions(con, None))
+    direction_of = dict(compstat.category_directions(con, None, state.tables))
     totals: dict[tuple[str, str, date], int] = {}
     for side, category, minor, month, n in compstat.count_rows(
-            con, [(first, as_of)], ("side", "category", "minor_involved", "month"), filters):
+            con, [(first, as_of)], ("side", "category", "minor_involved", "month"), filters, fresh=state.fresh):
         for direction in [direction_of.get(category, "other")] + (["minors"] if minor else []):
             key = (side, direction, month)
             totals[key] = totals.get(key, 0) + int(n)
