@@ -2,9 +2,24 @@
 near-repeat (Knox) and linked series, offline maps. The border corridor lives in :mod:`analytics.border`."""
 
 from analytics.border import border_band_chart
-from analytics.hotspots.analysis import HotspotResult, analyse_hotspots, border_series, cell_incidents
+from analytics.hotspots.analysis import (
+    HotspotResult,
+    analyse_hotspots,
+    border_series,
+    cell_incidents,
+    load_cell_incidents,
+    load_near_repeat_points,
+)
 from analytics.hotspots.charts import hotspot_map, kde_map
-from analytics.hotspots.data import choose_resolution, count_cells, crossings, load_points, settlements
+from analytics.hotspots.data import (
+    cell_counts,
+    choose_resolution,
+    count_cells,
+    crossings,
+    load_layer_points,
+    load_points,
+    settlements,
+)
 from analytics.hotspots.emerging import emerging_hotspots, mann_kendall
 from analytics.hotspots.gistar import benjamini_hochberg, compute_gi_star
 from analytics.hotspots.kde import bandwidth_km, kernel_density
@@ -12,8 +27,9 @@ from analytics.hotspots.nearrepeat import knox_test, linked_series, near_repeat_
 
 __all__ = [
     "HotspotResult", "analyse_hotspots", "bandwidth_km", "benjamini_hochberg", "border_band_chart", "border_series",
-    "cell_incidents",
+    "cell_counts", "cell_incidents", "load_cell_incidents",
     "choose_resolution", "compute_gi_star", "count_cells", "crossings", "emerging_hotspots", "hotspot_map",
-    "kde_map", "kernel_density", "knox_test", "linked_series", "load_points", "mann_kendall",
+    "kde_map", "kernel_density", "knox_test", "linked_series", "load_layer_points", "load_near_repeat_points",
+    "load_points", "mann_kendall",
     "near_repeat_summary", "settlements",
 ]

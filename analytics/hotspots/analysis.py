@@ -25,12 +25,18 @@ class HotspotResult:
     """What the Hotspots page and the CLI show for one filter."""
 
     res: int
-    points: pd.DataFrame = field(repr=False)
+    points: pd.DataFrame | None = field(repr=False)
     cells: pd.DataFrame = field(repr=False)
+
+    @property
+    def geocoded(self) -> int:
+        """Geocoded incidents on the map (each is in exactly one cell)."""
+        return int(self.cells["count"].sum())
 
 
 def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int | None = None, k: int = 1,
-                     permutations: int = 999, seed: int = 0, viewer: Viewer = SYSTEM) -> HotspotResult:
+                     permutations: int = 999, seed: int = 0, viewer: Viewer = SYSTEM,
+                     points: bool = True) -> HotspotResult:
     """Geocoded incidents of both sides on one H3 grid, with Getis-Ord Gi* per cell.
 
     Parameters
@@ -40,19 +46,22 @@ def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int 
     res : H3 resolution; ``None`` = by the extent of the incidents (``data.choose_resolution``).
     k, permutations, seed : Gi* neighbourhood ring, Monte-Carlo draws and seed.
     viewer : who looks; the other side's incidents whose coordinates the sharing policy hides are left out.
+    points : also load every incident row into ``HotspotResult.points`` (the counts never need them; the
+        near-repeat analyses and the density/emerging layers do, and the page loads those separately).
 
     Returns
     -------
-    HotspotResult with ``cells``: ``h3, lat, lon`` (cell centre), ``count, gi_z, p_norm, p_sim, p_fdr, class`` — every cell with incidents plus its neighbours; counts sum to the geocoded incidents.
+    HotspotResult with ``cells``: ``h3, lat, lon`` (cell centre), ``count, gi_z, p_norm, p_sim, p_fdr, class`` — every cell with incidents plus its neighbours; counts sum to the geocoded incidents. ``points`` is
+    :func:`analytics.hotspots.data.load_points` or ``None`` when not asked for.
     """
-    points = data.load_points(con, filters, viewer)
-    resolution = res or data.choose_resolution(points["lat"].to_numpy(), points["lon"].to_numpy())
-    gi = compute_gi_star(data.count_cells(points, resolution), k=k, permutations=permutations, seed=seed)
+    counts, resolution = data.cell_counts(con, filters, res, viewer)
+    gi = compute_gi_star(counts, k=k, permutations=permutations, seed=seed)
     lat, lon = data.cell_centres(gi["h3"].to_numpy(np.uint64))
     cells = gi.assign(lat=lat, lon=lon)
     if cells.empty:
         cells = pd.DataFrame({c: pd.Series([], dtype=GI_COLUMNS.get(c, np.float64)) for c in CELL_COLUMNS})
-    return HotspotResult(res=resolution, points=points, cells=cells[CELL_COLUMNS])
+    rows = data.load_points(con, filters, viewer) if points else None
+    return HotspotResult(res=resolution, points=rows, cells=cells[CELL_COLUMNS])
 
 
 def cell_incidents(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, cell: int, res: int,
@@ -77,6 +86,44 @@ def cell_incidents(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, cell: i
     inside = data.cells_of(points, res) == np.uint64(cell)
     rows = points.loc[inside, INCIDENT_COLUMNS].reset_index(drop=True)
     return sharing.redact_incidents(con, rows, viewer)
+
+
+def load_cell_incidents(con: duckdb.DuckDBPyConnection, filters: Filters, cell: int, res: int,
+                        viewer: Viewer) -> pd.DataFrame:
+    """:func:`cell_incidents` of the viewer's own points of the filter, reading only that cell's rows: equals
+    ``cell_incidents(con, load_points(con, filters, viewer), cell, res, viewer)``.
+
+    Parameters
+    ----------
+    con : database.
+    filters : the selection the cells were counted on.
+    cell : the H3 cell (uint64 or int).
+    res : its resolution.
+    viewer : who asks (reads through the viewer's sharing view, then redacted).
+
+    Returns
+    -------
+    pandas.DataFrame as :func:`cell_incidents`.
+    """
+    return cell_incidents(con, data.load_cell_points(con, filters, cell, res, viewer), cell, res, viewer)
+
+
+def load_near_repeat_points(con: duckdb.DuckDBPyConnection, filters: Filters,
+                            viewer: Viewer = SYSTEM) -> pd.DataFrame:
+    """The incidents the near-repeat analyses look at, loaded alone: equals
+    ``near_repeat_points(load_points(con, filters, viewer))``.
+
+    Parameters
+    ----------
+    con : database.
+    filters : the selection.
+    viewer : who looks.
+
+    Returns
+    -------
+    pandas.DataFrame as :func:`analytics.hotspots.data.load_points`.
+    """
+    return data.load_category_points(con, filters, NEAR_REPEAT_CATEGORIES, viewer)
 
 
 def near_repeat_points(points: pd.DataFrame) -> pd.DataFrame:

@@ -3,12 +3,14 @@ the border line), never tiles. Every function returns a figure (page, slides, te
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import geo
-from analytics.hotspots.data import cells_geojson
+from analytics.hotspots.data import SharedGeoJSON, cells_geojson
 from analytics.i18n import format_int, pick
 
 DEFAULT_CENTER = {"lat": 43.3, "lon": 73.2}
@@ -35,16 +37,23 @@ TEXT = {
 
 def base_layers() -> list[dict]:
     """Oblast polygons (study oblasts filled, neighbours outlined) and the border line, from local files."""
-    regions = geo.region_geojson()
-    study = {"type": "FeatureCollection",
-             "features": [f for f in regions["features"] if f["properties"]["role"] == "study"]}
-    border = {"type": "FeatureCollection",
-              "features": [f for f in geo.border_geojson()["features"] if f["id"] == "KZ-KG"]}
+    study, regions, border = _base_sources()
     return [
         {"sourcetype": "geojson", "source": study, "type": "fill", "color": "rgba(230,230,220,0.6)", "below": "traces"},
         {"sourcetype": "geojson", "source": regions, "type": "line", "color": "#888888", "line": {"width": 1}},
         {"sourcetype": "geojson", "source": border, "type": "line", "color": "#c0392b", "line": {"width": 3}},
     ]
+
+
+@lru_cache(maxsize=1)
+def _base_sources() -> tuple[SharedGeoJSON, SharedGeoJSON, SharedGeoJSON]:
+    """The three GeoJSON sources of :func:`base_layers`, built once per process and shared by every figure."""
+    regions = geo.region_geojson()
+    study = {"type": "FeatureCollection",
+             "features": [f for f in regions["features"] if f["properties"]["role"] == "study"]}
+    border = {"type": "FeatureCollection",
+              "features": [f for f in geo.border_geojson()["features"] if f["id"] == "KZ-KG"]}
+    return SharedGeoJSON(study), SharedGeoJSON(regions), SharedGeoJSON(border)
 
 
 def _view(lat: pd.Series | np.ndarray, lon: pd.Series | np.ndarray) -> tuple[dict[str, float], float]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import duckdb
@@ -54,6 +56,126 @@ def load_points(con: duckdb.DuckDBPyConnection, filters: Filters, viewer: Viewer
         return empty_points()
     frame["h3_r7"] = frame["h3_r7"].astype(np.uint64)
     return frame
+
+
+def load_layer_points(con: duckdb.DuckDBPyConnection, filters: Filters, viewer: Viewer = SYSTEM) -> pd.DataFrame:
+    """The numeric columns of :func:`load_points` that the density and emerging layers need, same rows and order.
+
+    Parameters
+    ----------
+    con : database.
+    filters : the selection.
+    viewer : who looks (sharing policy as in :func:`load_points`).
+
+    Returns
+    -------
+    pandas.DataFrame with ``lat, lon, h3_r7`` (uint64), ``registered_on``.
+    """
+    frame = _query(con, "layer_points", filters, " ORDER BY side, source_id", viewer=viewer)
+    if frame.empty:
+        return empty_points()[LAYER_POINT_COLUMNS]
+    frame["h3_r7"] = frame["h3_r7"].astype(np.uint64)
+    return frame
+
+
+LAYER_POINT_COLUMNS = ["lat", "lon", "h3_r7", "registered_on"]
+
+
+def load_category_points(con: duckdb.DuckDBPyConnection, filters: Filters, categories: tuple[str, ...],
+                         viewer: Viewer = SYSTEM) -> pd.DataFrame:
+    """:func:`load_points` of only some categories (within the filter's own), same columns and order.
+
+    Parameters
+    ----------
+    con : database.
+    filters : the selection.
+    categories : the categories wanted (e.g. the near-repeat ones).
+    viewer : who looks.
+
+    Returns
+    -------
+    pandas.DataFrame as :func:`load_points`.
+    """
+    wanted = tuple(c for c in categories if not filters.categories or c in filters.categories)
+    if not wanted:
+        return empty_points()
+    return load_points(con, replace(filters, categories=wanted), viewer)
+
+
+def load_cell_points(con: duckdb.DuckDBPyConnection, filters: Filters, cell: int, res: int,
+                     viewer: Viewer = SYSTEM) -> pd.DataFrame:
+    """:func:`load_points` of one H3 cell only (same columns, order and cell rule as :func:`cells_of`).
+
+    Parameters
+    ----------
+    con : database.
+    filters : the selection.
+    cell : the H3 cell.
+    res : its resolution.
+    viewer : who looks.
+
+    Returns
+    -------
+    pandas.DataFrame as :func:`load_points`.
+    """
+    low, high, ring = r7_range(int(cell), res)
+    frame = _query(con, "cell_points", filters, " ORDER BY side, source_id", head_params=[low, high, ring],
+                   viewer=viewer)
+    frame["h3_r7"] = frame["h3_r7"].fillna(0).astype(np.uint64)
+    inside = cells_of(frame, res) == np.uint64(cell)
+    return frame.loc[inside].reset_index(drop=True)
+
+
+def r7_range(cell: int, res: int) -> tuple[int, int, list[int]]:
+    """Where the stored r7 cells of the incidents inside ``cell`` can be: ids ``low..high`` and a list.
+
+    For ``res`` ≤ 7, :func:`cells_of` takes r7 parents, and the r7 descendants of a cell share its leading
+    index digits and differ only in the digits below, so they are exactly the ids between the smallest and
+    the largest (the list is empty). For finer cells, :func:`cells_of` places incidents by coordinates, and
+    an incident of a finer cell may lie in the neighbour of its r7 parent (H3 children do not tile their
+    parent exactly; the child's centre is inside the parent, so one ring is enough): the parent and its ring.
+    """
+    if res > 7:
+        parent = h3.api.basic_int.cell_to_parent(cell, 7)
+        return parent, parent, list(h3.api.basic_int.grid_disk(parent, 1))
+    if res == 7:
+        return cell, cell, []
+    children = h3.api.basic_int.cell_to_children(cell, 7)
+    return min(children), max(children), []
+
+
+def cell_counts(con: duckdb.DuckDBPyConnection, filters: Filters, res: int | None = None,
+                viewer: Viewer = SYSTEM) -> tuple[pd.DataFrame, int]:
+    """Geocoded incidents per H3 cell, counted in the database: what :func:`count_cells` gives on
+    :func:`load_points`, without loading the points.
+
+    Parameters
+    ----------
+    con : database.
+    filters : the selection.
+    res : H3 resolution; ``None`` = :func:`choose_resolution` on the extent of the incidents.
+    viewer : who looks (sharing policy as in :func:`load_points`).
+
+    Returns
+    -------
+    (cells, res) : ``h3`` (uint64), ``count`` (int64) sorted by cell, and the resolution used.
+    """
+    per_r7 = _query(con, "cell_counts", filters, " GROUP BY 1", viewer=viewer)
+    lat = per_r7[["lat_min", "lat_max"]].to_numpy(np.float64).ravel()
+    lon = per_r7[["lon_min", "lon_max"]].to_numpy(np.float64).ravel()
+    resolution = res or choose_resolution(lat, lon)
+    r7 = per_r7["h3_r7"].to_numpy(np.uint64)
+    if per_r7.empty:
+        return count_cells(empty_points(), resolution), resolution
+    if resolution > 7 or (r7 == 0).any():
+        # Finer cells, or incidents without a stored cell: the cells come from the coordinates.
+        return count_cells(load_layer_points(con, filters, viewer), resolution), resolution
+    counts = per_r7["count"].to_numpy(np.int64)
+    if resolution < 7:
+        r7 = np.array([h3.api.basic_int.cell_to_parent(int(c), resolution) for c in r7.tolist()], dtype=np.uint64)
+    uniques, index = np.unique(r7, return_inverse=True)
+    totals = np.bincount(index, weights=counts, minlength=uniques.size).astype(np.int64)
+    return pd.DataFrame({"h3": uniques.astype(np.uint64), "count": totals}), resolution
 
 
 def empty_points() -> pd.DataFrame:
@@ -121,18 +243,42 @@ def cell_centres(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pairs[:, 0], pairs[:, 1]
 
 
+class SharedGeoJSON(dict):
+    """A GeoJSON dict that Plotly does not deep-copy: its polygons are cached per cell set and shared by every
+    figure drawn from them (Plotly copies each trace on ``add_trace``, which cost more than building them).
+    Nothing may modify it."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedGeoJSON:
+        return self
+
+
 def cells_geojson(cells: np.ndarray) -> dict:
-    """FeatureCollection of cell hexagons, ``id`` = the cell as a hex string (what Plotly matches on)."""
+    """FeatureCollection of cell hexagons, ``id`` = the cell as a hex string (what Plotly matches on).
+
+    Cached per cell set for the process (the same cells are drawn again on every rerun of a page); the
+    returned dict is shared, so it must not be modified."""
+    cells = np.ascontiguousarray(cells, dtype=np.uint64)
+    return _cells_geojson(cells.tobytes())
+
+
+@lru_cache(maxsize=16)
+def _cells_geojson(key: bytes) -> SharedGeoJSON:
+    cells = np.frombuffer(key, dtype=np.uint64).tolist()
     boundary = h3.api.basic_int.cell_to_boundary
-    rings = [boundary(int(cell)) for cell in cells.tolist()]
+    rings = [boundary(cell) for cell in cells]
+    ends = np.cumsum([len(ring) for ring in rings])
+    # One rounding and one conversion for all vertices instead of one per cell (same numbers).
+    flat = [vertex for ring in rings for vertex in ring]
+    lonlat = np.round(np.asarray(flat, dtype=np.float64).reshape(-1, 2)[:, ::-1], 5).tolist() if flat else []
     features = []
-    for cell, ring in zip(cells.tolist(), rings, strict=True):
-        lonlat = np.round(np.asarray(ring)[:, ::-1], 5)
-        coords = lonlat.tolist()
+    start = 0
+    for cell, end in zip(cells, ends.tolist(), strict=True):
+        coords = lonlat[start:end]
         coords.append(coords[0])
-        features.append({"type": "Feature", "id": f"{int(cell):x}",
+        start = end
+        features.append({"type": "Feature", "id": f"{cell:x}",
                          "geometry": {"type": "Polygon", "coordinates": [coords]}, "properties": {}})
-    return {"type": "FeatureCollection", "features": features}
+    return SharedGeoJSON(type="FeatureCollection", features=features)
 
 
 def crossings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

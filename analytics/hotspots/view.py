@@ -18,6 +18,8 @@ from analytics.hotspots.kde import kernel_density
 from analytics.i18n import format_int, pick
 
 LAYERS = ("gi", "count", "kde", "emerging")
+# Layers drawn from single incidents (data.load_layer_points) rather than from the cell counts.
+POINT_LAYERS = ("kde", "emerging")
 EXPLAIN = {
     "ru": {
         "gi": "Очаги (Getis-Ord Gi*): ячейка вместе с соседями сравнивается со средним по всей карте. "
@@ -43,6 +45,7 @@ EXPLAIN = {
         "res_auto": "авто", "gi_name": "Очаги (Gi*)", "count_name": "Количество", "kde_name": "Плотность",
         "emerging_name": "Развитие очагов",
         "border": "Приграничная полоса", "near_repeat": "Повторы и серии (скот, автотранспорт)",
+        "near_repeat_run": "Рассчитать повторы и серии (на больших данных — до минуты)",
         "crossing_series": "Серий, пересекающих границу: {n}",
     },
     "en": {
@@ -68,13 +71,14 @@ EXPLAIN = {
         "res_auto": "auto", "gi_name": "Hot spots (Gi*)", "count_name": "Counts", "kde_name": "Density",
         "emerging_name": "Emerging hot spots",
         "border": "Border corridor", "near_repeat": "Near repeats and series (livestock, vehicles)",
+        "near_repeat_run": "Compute near repeats and series (up to a minute on large data)",
         "crossing_series": "Series crossing the border: {n}",
     },
 }
 
 
 def layer_figure(con: duckdb.DuckDBPyConnection, result: HotspotResult, layer: str,
-                 lang: str) -> tuple[go.Figure, str]:
+                 lang: str, points: pd.DataFrame | None = None) -> tuple[go.Figure, str]:
     """The map of one layer and the sentence that explains it.
 
     Parameters
@@ -83,19 +87,24 @@ def layer_figure(con: duckdb.DuckDBPyConnection, result: HotspotResult, layer: s
     result : :func:`analytics.hotspots.analyse_hotspots` output.
     layer : ``gi`` | ``count`` | ``kde`` | ``emerging``.
     lang : ``ru`` / ``en``.
+    points : for the layers in :data:`POINT_LAYERS`: the incidents with at least ``lat, lon, h3_r7,
+        registered_on`` (``data.load_layer_points``); ``None`` = ``result.points``.
 
     Returns
     -------
     (figure, explanation)
     """
     crossing_layer, seats = data.crossings(con), data.settlements(con)
-    if layer == "kde":
-        grid = kernel_density(result.points["lat"].to_numpy(), result.points["lon"].to_numpy())
-        text = pick(EXPLAIN, "kde", lang).format(bw=grid.attrs.get("bandwidth_km", float("nan")))
-        return kde_map(grid, lang, crossings=crossing_layer, settlements=seats), text
     cells = result.cells
-    if layer == "emerging":
-        emerging = emerging_hotspots(result.points, result.res)
+    if layer in POINT_LAYERS:
+        rows = result.points if points is None else points
+        if rows is None:
+            raise ValueError(f"layer {layer!r} needs the incidents: pass points=data.load_layer_points(...)")
+        if layer == "kde":
+            grid = kernel_density(rows["lat"].to_numpy(), rows["lon"].to_numpy())
+            text = pick(EXPLAIN, "kde", lang).format(bw=grid.attrs.get("bandwidth_km", float("nan")))
+            return kde_map(grid, lang, crossings=crossing_layer, settlements=seats), text
+        emerging = emerging_hotspots(rows, result.res)
         lat, lon = data.cell_centres(emerging["h3"].to_numpy(np.uint64))
         cells = emerging.assign(lat=lat, lon=lon)
     fig = hotspot_map(cells, lang, layer=layer, crossings=crossing_layer, settlements=seats)
