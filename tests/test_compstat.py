@@ -428,3 +428,76 @@ def test_windows_reach_back_exactly(con):
         rows.add("KZ", (AS_OF - timedelta(days=offset)).isoformat(), "other")
     r = row(compstat.compstat_table(con, AS_OF), side="KZ", category="other", window="28d")
     assert (r.current, r.prior) == (28, 28)
+
+
+# ---------------------------------------------------------------- faster paths give the same figures
+
+def test_one_raw_span_and_several_raw_spans_count_the_same(fixture_db):
+    # disjoint ranges in one call take the UNION-of-scans path; each range alone takes the flat scan
+    ranges = [(date(2024, 1, 3), date(2024, 1, 20)), (date(2024, 2, 10), date(2024, 3, 14)),
+              (date(2023, 6, 1), date(2023, 6, 1))]
+    dims = ("side", "oblast", "district", "category", "online")
+    together = compstat.count_rows(fixture_db, ranges, dims, None, use_aggregates=False)
+    alone: dict[tuple, list[int]] = {}
+    for i, span in enumerate(ranges):
+        for *key, n in compstat.count_rows(fixture_db, [span], dims, None, use_aggregates=False):
+            alone.setdefault(tuple(key), [0] * len(ranges))[i] = n
+    assert {tuple(r[:-3]): list(r[-3:]) for r in together} == alone
+    # by hand: 2 in January (17th, 18th); 10 KZ + 1 out-of-window (14 March) + 2 KG drugs from 10 February; 1 on 1 June
+    assert [sum(v[i] for v in alone.values()) for i in range(3)] == [2, 13, 1]
+
+
+def test_cached_reference_rows_equal_the_tables(con, tmp_path):
+    from analytics import reference
+
+    state = compstat.data_state(con)
+    assert state.tables == reference.read_tables(con)
+    assert state.tables.categories == tuple(
+        (str(c), str(d)) for c, d in con.execute("SELECT category, direction FROM ref_categories ORDER BY sort").fetchall())
+    assert compstat.data_state(con).tables is state.tables  # read once per database file
+    memory = compstat.data_state(__import__("analytics.db", fromlist=["connect"]).connect(":memory:"))
+    assert memory.tables == state.tables and memory.first_day is None
+
+
+def test_scope_with_and_without_cached_tables_is_the_same(fixture_db):
+    tables = compstat.data_state(fixture_db).tables
+    for flt in (None, Filters(sides=("KG",)), Filters(districts=("KORDAI", "TALAS_KG")), Filters(oblasts=("TAL",))):
+        assert compstat.selection_scope(fixture_db, flt, tables) == compstat.selection_scope(fixture_db, flt)
+
+
+def test_refresh_after_load_leaves_the_aggregate_fresh_and_right(con, samples):
+    from analytics.ingest import load_file
+
+    result = load_file(con, samples / "kz_erdr_2024-01.csv")
+    assert not compstat.aggregates_fresh(con)
+    con.execute("BEGIN TRANSACTION")
+    compstat.refresh_after_load(con, result.kind, result.upload_id)
+    con.execute("COMMIT")
+    assert compstat.aggregates_fresh(con)
+    assert con.execute("SELECT sum(n) FROM incidents_monthly WHERE side = 'KZ'").fetchone()[0] == 8
+    # a load that does not touch incidents keeps them fresh without a rebuild
+    bulletins = load_file(con, samples / "bulletins_2024-01.csv")
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM incidents_monthly_status")  # a rebuild would restore it; re-recording does not
+    compstat.refresh_after_load(con, bulletins.kind, bulletins.upload_id)
+    assert compstat.aggregates_fresh(con)
+    assert con.execute("SELECT count(*) FROM incidents_monthly_status").fetchone()[0] == 0
+    con.execute("ROLLBACK")
+    assert not compstat.aggregates_fresh(con)  # rolled back with the caller's transaction
+
+
+def test_refresh_after_load_as_an_after_load_step(con, samples, monkeypatch):
+    from analytics.ingest import after_load, load_file, undo_upload
+
+    monkeypatch.setattr(after_load, "STEPS", (compstat.refresh_after_load,))
+    load_file(con, samples / "kz_erdr_2024-01.csv")
+    assert compstat.aggregates_fresh(con)
+    kg = load_file(con, samples / "kg_erp_chuy-talas_2024-01.csv")
+    assert compstat.aggregates_fresh(con)
+    fast = compstat.compstat_table(con, date(2024, 1, 31))
+    slow_counts = compstat.count_by(con, {"jan": (date(2024, 1, 1), date(2024, 1, 31))}, ("side",),
+                                    use_aggregates=False)
+    assert dict(zip(slow_counts["side"], slow_counts["jan"], strict=True)) == {
+        side: int(fast[(fast["side"] == side) & (fast["window"] == "ytd")]["current"].sum()) for side in ("KZ", "KG")}
+    undo_upload(con, kg.upload_id, "system")  # undo does not run the steps: readers rebuild lazily
+    assert not compstat.aggregates_fresh(con)
