@@ -36,7 +36,6 @@ from analytics.db import load_sql
 from analytics.errors import ShekaraError
 from analytics.i18n import format_date, pick
 from analytics.identifiers import (
-    extract_identifiers,
     normalise_bulletin_no,
     normalise_imei,
     normalise_plate,
@@ -117,50 +116,42 @@ class InvalidDecision(ShekaraError):
 
 # ---------------------------------------------------------------- matching
 
-def scan_incident_identifiers(con: duckdb.DuckDBPyConnection) -> int:
-    """Extract IMEIs, VINs and plates from incident fabulas not scanned yet (or edited since).
+def scan_incident_identifiers(con: duckdb.DuckDBPyConnection, upload_id: int | None = None) -> int:
+    """Store the IMEIs, VINs and plates of incident fabulas in ``incident_identifiers`` (set-based SQL).
+
+    The scan is the SQL table macro ``fabula_scan`` (migration 060), which gives exactly the keys of
+    :func:`analytics.identifiers.extract_identifiers`. Keys are stored per incident version (side, source_id,
+    upload_id): the load scans its own upload, undo deletes the keys of the upload it removes.
 
     Parameters
     ----------
-    con : open database connection.
+    con : open database connection (inside the load's transaction when called by the load).
+    upload_id : scan the incidents of this upload (again, idempotent); None = every upload not scanned yet
+        (rows written without the loader), and drop keys of versions that no longer exist.
 
     Returns
     -------
     int
-        Number of incidents scanned now (0 when every fabula is up to date).
+        Number of incident versions scanned now.
     """
-    todo = con.execute(
-        "SELECT i.side, i.source_id, md5(i.summary) AS summary_md5, i.summary FROM incidents i "
-        "LEFT JOIN incident_identifier_scans s ON s.side = i.side AND s.source_id = i.source_id "
-        "WHERE i.summary IS NOT NULL AND s.summary_md5 IS DISTINCT FROM md5(i.summary)"
-    ).df()
-    if todo.empty:
-        return 0
-    rows: list[tuple[str, str, str, str, str]] = []
-    for side, source_id, digest, summary in todo.itertuples(index=False):
-        for kind, keys in extract_identifiers(summary).items():
-            if kind in ("imei", "vin", "plate"):
-                rows.extend((side, source_id, digest, kind, key) for key in keys)
-    found = pd.DataFrame(rows, columns=["side", "source_id", "summary_md5", "kind", "key_value"])
-    scanned = todo[["side", "source_id", "summary_md5"]]
-    con.register("scanned_now", scanned)
-    con.register("identifiers_now", found)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM incident_identifiers d USING scanned_now s "
-                    "WHERE d.side = s.side AND d.source_id = s.source_id")
-        con.execute("INSERT INTO incident_identifiers SELECT side, source_id, summary_md5, kind, key_value "
-                    "FROM identifiers_now")
-        con.execute("INSERT OR REPLACE INTO incident_identifier_scans (side, source_id, summary_md5) "
-                    "SELECT side, source_id, summary_md5 FROM scanned_now")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("scanned_now")
-        con.unregister("identifiers_now")
-    return len(todo)
+    if upload_id is not None:
+        uploads = [upload_id]
+    else:
+        con.execute("DELETE FROM incident_identifiers k WHERE NOT EXISTS ("
+                    "SELECT 1 FROM incidents i WHERE i.side = k.side AND i.source_id = k.source_id "
+                    "AND i.upload_id = k.upload_id) AND NOT EXISTS (SELECT 1 FROM incidents_history h "
+                    "WHERE h.side = k.side AND h.source_id = k.source_id AND h.upload_id = k.upload_id)")
+        uploads = [int(r[0]) for r in con.execute(
+            "SELECT DISTINCT upload_id FROM incidents WHERE upload_id NOT IN (SELECT upload_id FROM incident_scans) "
+            "ORDER BY 1").fetchall()]
+    scanned = 0
+    for upload in uploads:
+        con.execute("DELETE FROM incident_identifiers WHERE upload_id = ?", [upload])
+        con.execute("INSERT INTO incident_identifiers SELECT * FROM fabula_scan(?)", [upload])
+        con.execute("INSERT OR REPLACE INTO incident_scans (upload_id) VALUES (?)", [upload])
+        row = con.execute("SELECT count(*) FROM incidents WHERE upload_id = ?", [upload]).fetchone()
+        scanned += int(row[0]) if row else 0
+    return scanned
 
 
 def _key_frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -184,8 +175,9 @@ def _key_frames_registered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.unregister("bulletin_keys")
 
 
-def _match_params(same_side: bool) -> dict[str, object]:
-    return {"same_side": same_side, "grace_days": GRACE_DAYS, "min_len": MIN_KEY_LEN}
+def _match_params(same_side: bool, scope: str | None = None, upload_id: int | None = None) -> dict[str, object]:
+    return {"same_side": same_side, "grace_days": GRACE_DAYS, "min_len": MIN_KEY_LEN, "scope": scope,
+            "upload_id": upload_id}
 
 
 def find_candidates(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) -> pd.DataFrame:
@@ -205,10 +197,22 @@ def find_candidates(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) 
         return con.execute(load_sql("bulletins/candidates"), _match_params(same_side)).df()
 
 
+def _insert_candidates(con: duckdb.DuckDBPyConnection, params: dict[str, object]) -> int:
+    with _key_frames_registered(con):
+        row = con.execute(
+            "INSERT INTO matches (bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by) "
+            + load_sql("bulletins/candidates"),
+            params,
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def propose_matches(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) -> int:
     """Store every new candidate pair in ``matches`` as ``proposed``; idempotent.
 
-    Scans new incident fabulas first, and drops undecided proposals whose records were removed.
+    The load proposes for its own rows (:func:`propose_for_upload`); this full pass is for the command line,
+    tests and rows written without the loader. It scans fabulas of uploads not scanned yet first, and drops
+    undecided proposals whose records were removed.
 
     Parameters
     ----------
@@ -224,19 +228,44 @@ def propose_matches(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) 
     con.execute(load_sql("bulletins/prune"))
     for attempt in (1, 2):
         try:
-            with _key_frames_registered(con):
-                row = con.execute(
-                    "INSERT INTO matches (bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by) "
-                    + load_sql("bulletins/candidates"),
-                    _match_params(same_side),
-                ).fetchone()
-            return int(row[0]) if row else 0
+            return _insert_candidates(con, _match_params(same_side))
         except (duckdb.ConstraintException, duckdb.TransactionException):
             # Another session (two pages open after an upload) inserted the same pairs first: the second
             # attempt sees them in `matches` and adds only what is still new.
             if attempt == 2:
                 raise
     return 0
+
+
+INCIDENT_KINDS = ("kz_incidents", "kg_incidents", "incidents")
+
+
+def propose_for_upload(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> int:
+    """After-load step: scan the upload's incident fabulas and propose the pairs its rows make.
+
+    Called by the loader inside the load transaction (``analytics.ingest.after_load``), so that no page
+    proposes or scans on render. Only pairs with a row of this upload are looked for: the other records were
+    matched when they were loaded.
+
+    Parameters
+    ----------
+    con : connection inside the load transaction.
+    kind : the upload's file kind (incidents of either side, ``bulletins``, ``finds``; others do nothing).
+    upload_id : the upload.
+
+    Returns
+    -------
+    int
+        Number of pairs proposed.
+    """
+    if kind in INCIDENT_KINDS:
+        scan_incident_identifiers(con, upload_id)
+        scope = "incidents"
+    elif kind in ("bulletins", "finds"):
+        scope = kind
+    else:
+        return 0
+    return _insert_candidates(con, _match_params(False, scope, upload_id))
 
 
 def decide_match(con: duckdb.DuckDBPyConnection, bulletin_no: str, ref_kind: str, ref_id: str,

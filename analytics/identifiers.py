@@ -258,13 +258,17 @@ def normalise_bulletin_no(value: object) -> str | None:
 
 # ---------------------------------------------------------------- identifiers inside free text
 
-_TEXT_VIN = re.compile(rf"(?<![0-9A-Za-z{_CYR}])[0-9A-Z{_CYR}]{{17}}(?![0-9A-Za-z{_CYR}])")
-_TEXT_DIGITS = re.compile(r"(?<![\d])\d(?:[ \-]?\d){13,15}(?![\d])")
+# A VIN is a run of exactly 17 letters/digits; the run is found in the text as typed (any case) and upper-cased
+# afterwards, so that a character whose upper case is two letters (ß → SS) never lengthens a run.
+_VIN_CHARS = rf"0-9A-Za-z{_CYR}{_CYR.lower()}ıſ"
+_TEXT_VIN = re.compile(rf"(?<![{_VIN_CHARS}])[{_VIN_CHARS}]{{17}}(?![{_VIN_CHARS}])")
+# ASCII digits only: an IMEI typed with other digits is not an IMEI (and SQL scans the same way).
+_TEXT_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ \-]?[0-9]){13,15}(?![0-9])")
 _IMEI_WORD = re.compile(r"(?:IMEI|ИМЕЙ|ИМЕИ)\W{0,5}$", re.IGNORECASE)
 _PLATE_LETTERS = rf"[A-Z{''.join(LOOKALIKES)}]"
 _TEXT_PLATE = re.compile(
-    rf"(?<![0-9A-Za-z{_CYR}])(?:\d{{2}}[ \-]?(?:KG|К[GГ])[ \-]?\d{{3}}[ \-]?{_PLATE_LETTERS}{{3}}"
-    rf"|\d{{3}}[ \-]?{_PLATE_LETTERS}{{2,3}}[ \-]?\d{{2}})(?![0-9A-Za-z{_CYR}])"
+    rf"(?<![0-9A-Za-z{_CYR}])(?:[0-9]{{2}}[ \-]?(?:KG|К[GГ])[ \-]?[0-9]{{3}}[ \-]?{_PLATE_LETTERS}{{3}}"
+    rf"|[0-9]{{3}}[ \-]?{_PLATE_LETTERS}{{2,3}}[ \-]?[0-9]{{2}})(?![0-9A-Za-z{_CYR}])"
 )
 
 
@@ -297,7 +301,7 @@ def extract_identifiers(text: object) -> dict[str, list[str]]:
 
     for match in _TEXT_DIGITS.finditer(source):
         raw = match.group(0)
-        digits = re.sub(r"\D", "", raw)
+        digits = re.sub(r"[^0-9]", "", raw)
         after_word = bool(_IMEI_WORD.search(source[max(0, match.start() - 12):match.start()]))
         if len(digits) == 15 and not after_word and not luhn_ok(digits):
             continue
@@ -308,9 +312,8 @@ def extract_identifiers(text: object) -> dict[str, list[str]]:
             add("imei", key)
         else:
             add("imei_invalid", digits)
-    upper = source.upper()
-    for match in _TEXT_VIN.finditer(upper):
-        candidate = match.group(0)
+    for match in _TEXT_VIN.finditer(source):
+        candidate = match.group(0).upper()
         key = normalise_vin(candidate)
         if key and re.search(r"\d", key) and re.search(r"[A-Z]", key):
             add("vin", key)

@@ -41,10 +41,8 @@ REVIEW_LIMIT = 20
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def load(version: str, db_path: str, as_of, start, end) -> dict:
-    """The page's frames; recomputed when data is loaded or a match is decided."""
-    con = ui.connection()
-    bulletins.propose_matches(con)
-    return bulletins.bulletin_overview(con, as_of, start, end)
+    """The page's frames; recomputed when data is loaded or a match is decided (the load proposes matches)."""
+    return bulletins.bulletin_overview(ui.connection(), as_of, start, end)
 
 
 def decide(row: dict, decision: str) -> None:

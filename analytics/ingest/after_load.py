@@ -10,10 +10,19 @@ from collections.abc import Callable
 
 import duckdb
 
+from analytics import bulletins
+
 Step = Callable[[duckdb.DuckDBPyConnection, str, int], None]
 
+
+
+def match_bulletins(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:
+    """Fabula identifiers of an incident upload, then the match proposals of the upload's rows."""
+    bulletins.propose_for_upload(con, kind, upload_id)
+
+
 # Filled by the modules that own derived tables (matching, pre-aggregates); order matters only within a module.
-STEPS: tuple[Step, ...] = ()
+STEPS: tuple[Step, ...] = (match_bulletins,)
 
 
 def run_after_load(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:

@@ -3,37 +3,48 @@
 -- bulletin numbers written on finds; bulletin_keys(bulletin_no, bulletin_key) — keys of bulletins whose
 -- bulletin_key column is empty.
 -- Parameters: $same_side (also match finds made by the initiating side itself), $grace_days (a find up to this many days
--- before the bulletin was sent still counts), $min_len (shorter plate/serial/tag keys are not unique enough).
-WITH b AS (
+-- before the bulletin was sent still counts), $min_len (shorter plate/serial/tag keys are not unique enough),
+-- $scope/$upload_id: NULL = every record; 'bulletins' | 'finds' | 'incidents' = only pairs with a record written
+-- by upload $upload_id of that kind (the load proposes for its own rows; the other tables are taken whole).
+WITH b AS NOT MATERIALIZED (
     SELECT bulletin_no, initiator_side, object_kind, sent_on, closed_on,
            coalesce(bk.bulletin_key, bl.bulletin_key) AS bulletin_key,
            plate_norm, vin_norm, imei_norm, serial_norm, tag_norm
     FROM bulletins bl LEFT JOIN bulletin_keys bk USING (bulletin_no)
+    WHERE $scope::VARCHAR IS DISTINCT FROM 'bulletins' OR bl.upload_id = $upload_id::INTEGER
+),
+fs AS NOT MATERIALIZED (
+    SELECT * FROM finds
+    WHERE $scope::VARCHAR IS NULL OR $scope::VARCHAR = 'bulletins'
+       OR ($scope::VARCHAR = 'finds' AND upload_id = $upload_id::INTEGER)
 ),
 -- One equi-join per identifier on its own column (cheaper than one join over a stacked key table).
-incident_refs AS (
+incident_refs AS NOT MATERIALIZED (
     SELECT i.side || ':' || i.source_id AS ref_id, i.side, i.registered_on AS ref_on, ii.kind, ii.key_value
     FROM incident_identifiers ii
-    JOIN incidents i ON i.side = ii.side AND i.source_id = ii.source_id AND md5(i.summary) = ii.summary_md5
+    -- keys are stored per incident version: only the current version's count
+    JOIN incidents i ON i.side = ii.side AND i.source_id = ii.source_id AND i.upload_id = ii.upload_id
+    WHERE $scope::VARCHAR IS NULL OR $scope::VARCHAR = 'bulletins'
+       OR ($scope::VARCHAR = 'incidents' AND ii.upload_id = $upload_id::INTEGER)
 ),
 raw_hits AS (
     SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find' AS ref_kind, f.find_id AS ref_id, f.side,
            f.found_at::DATE AS ref_on, 'vin' AS match_key, f.vin_norm AS key_value
-    FROM b JOIN finds f ON f.vin_norm = b.vin_norm
+    FROM b JOIN fs f ON f.vin_norm = b.vin_norm
     UNION ALL
     SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find', f.find_id, f.side, f.found_at::DATE, 'imei', f.imei_norm
-    FROM b JOIN finds f ON f.imei_norm = b.imei_norm AND f.imei_valid IS NOT false
+    FROM b JOIN fs f ON f.imei_norm = b.imei_norm AND f.imei_valid IS NOT false
     UNION ALL
     SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find', f.find_id, f.side, f.found_at::DATE, 'serial',
            f.serial_norm
-    FROM b JOIN finds f ON f.serial_norm = b.serial_norm AND length(b.serial_norm) >= $min_len
+    FROM b JOIN fs f ON f.serial_norm = b.serial_norm AND length(b.serial_norm) >= $min_len
     UNION ALL
     SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find', f.find_id, f.side, f.found_at::DATE, 'tag', f.tag_norm
-    FROM b JOIN finds f ON f.tag_norm = b.tag_norm AND length(b.tag_norm) >= $min_len
+    FROM b JOIN fs f ON f.tag_norm = b.tag_norm AND length(b.tag_norm) >= $min_len
     UNION ALL
     SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find', f.find_id, f.side, f.found_at::DATE, 'plate',
            f.plate_norm
-    FROM b JOIN finds f ON f.plate_norm = b.plate_norm AND length(b.plate_norm) >= $min_len
+    FROM b JOIN fs f ON f.plate_norm = b.plate_norm AND length(b.plate_norm) >= $min_len
     UNION ALL
     SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'incident', r.ref_id, r.side, r.ref_on, r.kind,
            r.key_value
@@ -86,7 +97,7 @@ number_pairs AS (
         OR (b.serial_norm IS NOT NULL AND f.serial_norm IS NOT NULL AND f.serial_norm <> b.serial_norm)
         OR (b.tag_norm IS NOT NULL AND f.tag_norm IS NOT NULL AND f.tag_norm <> b.tag_norm)
         OR (b.plate_norm IS NOT NULL AND f.plate_norm IS NOT NULL AND f.plate_norm <> b.plate_norm) AS conflict
-    FROM finds f
+    FROM fs f
     JOIN find_ref_keys r ON r.bulletin_ref = f.bulletin_ref
     JOIN b ON b.bulletin_key = r.ref_key
 ),

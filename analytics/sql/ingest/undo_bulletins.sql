@@ -19,3 +19,6 @@ INSERT INTO bulletins BY NAME SELECT * FROM ingest_undo_restore;
 DELETE FROM bulletins_history USING ingest_undo u
 WHERE bulletins_history.upload_id = u.upload_id OR bulletins_history.replaced_by = u.upload_id;
 DROP TABLE ingest_undo_restore;
+-- Undecided match proposals of bulletins that are gone; decided ones stay as the analysts' record.
+DELETE FROM matches m
+WHERE m.status = 'proposed' AND NOT EXISTS (SELECT 1 FROM bulletins b WHERE b.bulletin_no = m.bulletin_no);

@@ -22,3 +22,10 @@ DELETE FROM incidents_history USING ingest_undo u
 WHERE incidents_history.upload_id = u.upload_id OR incidents_history.replaced_by = u.upload_id;
 DELETE FROM coverage USING ingest_undo u WHERE coverage.upload_id = u.upload_id;
 DROP TABLE ingest_undo_restore;
+-- Fabula keys of the versions this upload wrote (the restored versions kept theirs), and undecided match
+-- proposals of incidents that are gone; decided ones stay as the analysts' record (a rejection keeps blocking).
+DELETE FROM incident_identifiers USING ingest_undo u WHERE incident_identifiers.upload_id = u.upload_id;
+DELETE FROM incident_scans USING ingest_undo u WHERE incident_scans.upload_id = u.upload_id;
+DELETE FROM matches m
+WHERE m.status = 'proposed' AND m.ref_kind = 'incident'
+  AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.side || ':' || i.source_id = m.ref_id);
