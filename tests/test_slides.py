@@ -372,9 +372,10 @@ def fake_hotspots(monkeypatch, classes: list[str], counts: list[int]) -> None:
     frame = pd.DataFrame({"h3": np.array(cells, dtype=np.uint64), "lat": 43.05, "lon": 74.7,
                           "count": counts, "gi_z": [4.0 - i for i in range(len(classes))], "p_fdr": 0.01,
                           "class": classes})
-    points = pd.DataFrame({"side": ["KZ"] * sum(counts)})
+    rows = pd.DataFrame({"side": ["KZ"] * sum(counts)})
     monkeypatch.setattr(hotspots, "analyse_hotspots",
-                        lambda con, filters, viewer=None: hotspots.HotspotResult(res=7, points=points, cells=frame))
+                        lambda con, filters, viewer=None, points=True: hotspots.HotspotResult(
+                            res=7, points=rows if points else None, cells=frame))
 
 
 def hotspots_cells(monkeypatch) -> list[int]:
@@ -408,12 +409,10 @@ def test_hotspot_map_without_significant_cells_shows_counts(con, monkeypatch):
 
 @pytest.fixture
 def fake_kaleido(monkeypatch):
-    """render_charts with the kaleido call replaced (no Chromium): returns a setter for the fake call."""
-    import kaleido
-
+    """render_charts with the batch call replaced (no Chromium): returns a setter for the fake call."""
     monkeypatch.setattr(render, "start_renderer", lambda: None)
     monkeypatch.setattr(render, "stop_renderer", lambda: None)
-    return lambda fake: monkeypatch.setattr(kaleido, "write_fig_from_object_sync", fake)
+    return lambda fake: monkeypatch.setattr(render, "_render_batch", lambda specs, timeout: fake(specs))
 
 
 def test_chart_errors_become_a_named_error(fake_kaleido):
@@ -446,3 +445,110 @@ def test_a_hung_renderer_does_not_hang_the_deck(fake_kaleido, monkeypatch):
 def test_no_figures_need_no_browser(monkeypatch):
     monkeypatch.setenv("SHEKARA_CHROMIUM", "/nonexistent/chromium")
     assert render.render_charts([]) == []
+
+
+def test_hotspot_slide_counts_geocoded_incidents_without_loading_rows(fixture_db):
+    from analytics import hotspots
+
+    con = db.connect(fixture_db)
+    try:
+        options = DeckOptions(as_of=slides_fixture.AS_OF, lang="en")
+        rows = hotspots.analyse_hotspots(con, options.filters(), viewer=options.viewer).points
+        spec = content.hotspot_slide(con, options)
+    finally:
+        con.close()
+    assert rows is not None and len(rows) > 0
+    assert f"geocoded incidents: {len(rows)}." in spec.note["en"]
+
+
+def map_figure():
+    """A small offline map: two Gi* cells, a study-area fill, the border line, a crossing and a legend entry."""
+    import h3
+    import plotly.graph_objects as go
+
+    from analytics.hotspots.charts import GI_COLOURS, hotspot_map
+
+    cells = [int(h3.str_to_int(c)) for c in h3.grid_disk(h3.latlng_to_cell(43.05, 74.7, 7), 1)][:2]
+    frame = pd.DataFrame({"h3": pd.array(cells, dtype="uint64"), "lat": 43.05, "lon": 74.7, "count": [5, 2],
+                          "gi_z": [3.1, 2.0], "p_fdr": [0.001, 0.04], "class": ["hot_99", "hot_95"]})
+    crossings = pd.DataFrame({"lat": [43.0], "lon": [74.6], "name_ru": ["Кордай"], "name_en": ["Korday"],
+                              "source": ["test"]})
+    figure = hotspot_map(frame, "ru", layer="gi", crossings=crossings)
+    assert isinstance(figure, go.Figure)
+    return figure, frame, GI_COLOURS
+
+
+def test_static_map_projects_like_maplibre():
+    from analytics.slides import static_map
+
+    x, y = static_map.project([0.0, 180.0, None], [0.0, 0.0, None], zoom=0)
+    assert x[0] == 0 and x[1] == 256 and y[0] == pytest.approx(0, abs=1e-9)  # the world is 512 px wide at zoom 0
+    assert pd.isna(x[2]) and pd.isna(y[2])  # a gap stays a gap
+    _, north = static_map.project([0.0], [60.0], zoom=1)
+    assert north[0] == pytest.approx(1024 / (2 * 3.141592653589793) * 1.3169578969248166)  # ln(tan(75°))
+
+
+def test_static_map_draws_the_same_cells_colours_layers_and_markers():
+    from analytics.slides import static_map
+
+    figure, frame, colours = map_figure()
+    assert static_map.is_map_figure(figure)
+    out = static_map.static_map(figure, 1000, 430)
+    assert {trace.type for trace in out.data} == {"scatter"} and not static_map.is_map_figure(out)
+    # Each class colour at the cell opacity (0.8), one filled path per colour, one hexagon (7 points + gap) each.
+    fills = {trace.fillcolor: trace for trace in out.data if trace.fill == "toself" and trace.line.width}
+    for cls in ("hot_99", "hot_95"):
+        r, g, b = (int(colours[cls][i:i + 2], 16) for i in (1, 3, 5))
+        assert len(fills[f"rgba({r}, {g}, {b}, 0.8)"].x) == 8
+    # The layers: the study fill under the cells, the oblast outlines and the red border line over them.
+    layer_colours = [trace.line.color for trace in out.data if trace.mode == "lines" and trace.fill != "toself"]
+    assert layer_colours == ["#888888", "#c0392b"]
+    assert out.data[0].fillcolor == "rgba(230,230,220,0.6)"
+    # Legend entries and markers keep their names and order.
+    names = [trace.name for trace in out.data if trace.showlegend is not False and trace.name]
+    assert names == [trace.name for trace in figure.data if trace.type == "scattermap"]
+    # Framed like the map: the x range is the plot width in pixels around the projected centre.
+    (cx,), _ = static_map.project([figure.layout.map.center.lon], [figure.layout.map.center.lat],
+                                  figure.layout.map.zoom)
+    low, high = out.layout.xaxis.range
+    assert high - low == pytest.approx(1000) and (low + high) / 2 == pytest.approx(cx)
+    assert out.layout.yaxis.scaleanchor == "x" and out.layout.yaxis.scaleratio == 1
+
+
+def test_static_map_of_a_count_layer_keeps_the_colour_bar():
+    from analytics.hotspots.charts import hotspot_map
+    from analytics.slides import static_map
+
+    _, frame, _ = map_figure()
+    figure = hotspot_map(frame, "en", layer="count")
+    out = static_map.static_map(figure, 1000, 430)
+    bars = [trace for trace in out.data if trace.marker.showscale]
+    assert len(bars) == 1 and bars[0].marker.colorbar.title.text == "Incidents"
+    assert (bars[0].marker.cmin, bars[0].marker.cmax) == (2, 5)
+    fills = [trace.fillcolor for trace in out.data if trace.fill == "toself" and trace.line.width]
+    # YlOrRd ends: the busiest cell darkest red, the quietest pale yellow (at the cells' opacity 0.75).
+    assert fills == ["rgba(128, 0, 38, 0.75)", "rgba(255, 255, 204, 0.75)"]
+
+
+def test_map_figures_are_rendered_through_the_static_picture(fake_kaleido):
+    seen: list = []
+    fake_kaleido(lambda specs: seen.extend(specs) or ())
+    figure, _, _ = map_figure()
+    with pytest.raises(render.ChartRenderError):  # the fake writes no file
+        render.render_charts([render.ChartJob(figure, 1000, 430)])
+    assert {trace.type for trace in seen[0]["fig"].data} == {"scatter"}
+    assert figure.data[0].type == "choroplethmap"  # the interactive figure itself is untouched
+
+
+@needs_chromium
+def test_renderer_serves_several_batches_from_one_browser():
+    import plotly.graph_objects as go
+
+    render.stop_renderer()
+    first = render.render_charts([go.Figure(go.Bar(x=["а"], y=[1])), go.Figure(go.Scatter(y=[1, 3]))])
+    server = render._SERVER
+    second = render.render_charts([render.ChartJob(map_figure()[0], 500, 300, 1)])
+    assert render._SERVER is server and server is not None and server.alive()
+    assert all(png.startswith(b"\x89PNG") for png in first + second)
+    render.stop_renderer()
+    assert render._SERVER is None and not server.alive()

@@ -563,8 +563,10 @@ def hotspot_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> Slide
     from analytics import hotspots
 
     lang = options.body_lang
-    result = hotspots.analyse_hotspots(con, options.filters(), viewer=options.viewer)
+    # The slide needs the cell counts only; they sum to the geocoded incidents, so no row is loaded.
+    result = hotspots.analyse_hotspots(con, options.filters(), viewer=options.viewer, points=False)
     cells = result.cells
+    geocoded = int(cells["count"].sum()) if not cells.empty else 0
     significant_mask = (cells["class"].astype("string") != "none").to_numpy(dtype=bool) if not cells.empty \
         else np.zeros(0, dtype=bool)
     hot = int(cells["class"].astype("string").str.startswith("hot").sum()) if not cells.empty else 0
@@ -573,11 +575,11 @@ def hotspot_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> Slide
     if significant_mask.any():
         layer, pool = "gi", cells[significant_mask]
         shown = pool.loc[pool["gi_z"].abs().sort_values(ascending=False).index[:MAP_CELL_LIMIT]]
-        note = label("hotspot_note", cells=hot, points=len(result.points))
+        note = label("hotspot_note", cells=hot, points=geocoded)
     else:
         layer, pool = "count", cells[cells["count"] > 0] if not cells.empty else cells
         shown = pool.sort_values("count", ascending=False).head(MAP_CELL_LIMIT)
-        note = label("hotspot_none", points=len(result.points))
+        note = label("hotspot_none", points=geocoded)
     if len(shown) < len(pool):
         note = {lg: f"{note[lg]} {pick(TEXT, 'hotspot_cut', lg).format(shown=len(shown), total=len(pool))}"
                 for lg in note}

@@ -1,18 +1,29 @@
 """Plotly figure → PNG with kaleido and the local Debian Chromium (never a browser download).
 
-One kaleido server per process (``kaleido.start_sync_server``): starting Chromium costs ~2 s, a
-figure then ~0.2–0.4 s. :func:`start_renderer` returns at once (the server starts in a background
-thread), so callers start it first and query the database while Chromium boots.
+One Chromium per process, served by a daemon thread with its own event loop. Starting Chromium costs
+~2 s; :func:`start_renderer` returns at once and the thread boots the browser and renders a tiny warm-up
+figure (plotly.js parsed, deck font loaded), so callers start it first and query the database meanwhile.
+
+A batch of figures (one deck) shares one page load: stock kaleido reloads its page after every figure,
+re-parsing the 4.6 MB plotly.js (~0.3 s a figure on this machine). The page is reloaded and warmed once
+after each batch instead, off the caller's clock, so every deck still starts from a clean page.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import concurrent.futures
+import contextlib
+import functools
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -28,8 +39,8 @@ CHART_SCALE = 1.5
 CHART_FONT_SIZE = 15  # px on the canvas; plotly's default 12 is too small across a meeting room
 RENDER_TIMEOUT_S = 60.0
 
-# The kaleido sync server is one queue shared by the process; Streamlit runs each session in its own
-# thread, so calls are serialised here or two sessions could receive each other's images.
+# The renderer is one page shared by the process; Streamlit runs each session in its own thread, so
+# batches are serialised here or two sessions could receive each other's images.
 _LOCK = threading.Lock()
 # Starting has its own lock: a page opening while another session renders must not wait for that render.
 _START_LOCK = threading.Lock()
@@ -72,19 +83,119 @@ def chromium_path() -> Path:
     return path
 
 
+def _warm_up_spec() -> dict[str, Any]:
+    """A tiny figure in the deck font: rendering it parses plotly.js and loads the font ahead of the deck."""
+    figure = go.Figure(go.Bar(x=["а", "ә"], y=[1, 2]), layout={"title": {"text": "Шекара"}})
+    return {"fig": _with_deck_font(figure).to_dict(), "opts": {"format": "png", "width": 120, "height": 80,
+                                                              "scale": 1}}
+
+
+@functools.cache
+def _kaleido_class() -> type:
+    """``kaleido.Kaleido`` keeping its page loaded between the figures of a batch (see the module doc)."""
+    import kaleido  # heavy import (choreographer, logistro): only when slides are made
+
+    class DeckKaleido(kaleido.Kaleido):
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            # kaleido 1.5 reloads the page here after every figure; the batch keeps it (fresh_page after).
+            await self.tabs_ready.put(tab)
+
+        async def warm(self) -> None:
+            await self.write_fig_from_object(_warm_up_spec(), cancel_on_error=True, _write=False)
+
+        async def fresh_page(self) -> None:
+            """Reload the page (a clean state for the next batch) and warm it up again."""
+            tab = await self._get_kaleido_tab()
+            try:
+                await tab.reload()
+            finally:
+                await self.tabs_ready.put(tab)
+            await self.warm()
+
+    return DeckKaleido
+
+
+class _Server:
+    """One Chromium, served by a daemon thread running its own event loop."""
+
+    def __init__(self, path: Path) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.opened: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        self.done = threading.Event()
+        self.stopping: asyncio.Event | None = None
+        self.thread = threading.Thread(target=self._main, args=(path,), name="shekara-kaleido", daemon=True)
+        self.thread.start()
+
+    def _main(self, path: Path) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self._serve(path))
+        finally:
+            self.done.set()
+            with contextlib.suppress(Exception):
+                self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+            self.loop.close()
+
+    async def _serve(self, path: Path) -> None:
+        self.stopping = asyncio.Event()
+        try:
+            # mathjax=False: the default would load MathJax from a CDN; plotly.js comes from the plotly package.
+            async with _kaleido_class()(path=str(path), mathjax=False, timeout=RENDER_TIMEOUT_S) as browser:
+                await browser.warm()
+                self.opened.set_result(browser)
+                await self.stopping.wait()
+        except BaseException as exc:  # handed to the callers waiting on ``opened``
+            if not self.opened.done():
+                self.opened.set_exception(exc)
+            else:
+                raise
+
+    def alive(self) -> bool:
+        return not self.done.is_set()
+
+    def render(self, specs: list[dict[str, Any]], timeout: float) -> Any:
+        """Render kaleido figure dicts (with paths) as one batch; returns kaleido's tuple of errors."""
+        deadline = time.monotonic() + timeout
+        browser = self.opened.result(timeout)
+        future = asyncio.run_coroutine_threadsafe(browser.write_fig_from_object(specs, cancel_on_error=False),
+                                                  self.loop)
+        try:
+            return future.result(max(deadline - time.monotonic(), 0.01))
+        finally:
+            if future.done():
+                asyncio.run_coroutine_threadsafe(browser.fresh_page(), self.loop)
+            else:
+                future.cancel()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self.alive():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                self.loop.call_soon_threadsafe(self._set_stopping)
+            self.done.wait(timeout)
+
+    def _set_stopping(self) -> None:
+        if self.stopping is not None:
+            self.stopping.set()
+
+
+_SERVER: _Server | None = None
+
+
 def start_renderer() -> None:
-    """Start the process-wide kaleido server if it is not running; returns without waiting for Chromium.
+    """Start the process-wide renderer if it is not running; returns without waiting for Chromium.
 
     Raises
     ------
     ChromiumMissing
     """
-    import kaleido  # heavy import (choreographer, logistro): only when slides are made
-
+    global _SERVER
     path = chromium_path()
     with _START_LOCK:
-        # mathjax=False: the default would load MathJax from a CDN; plotly.js comes from the plotly package.
-        kaleido.start_sync_server(path=str(path), mathjax=False, timeout=RENDER_TIMEOUT_S, silence_warnings=True)
+        if _SERVER is None or not _SERVER.alive():
+            _SERVER = _Server(path)
+
+
+atexit.register(lambda: stop_renderer())  # close Chromium cleanly when the process ends (late-bound for tests)
 
 
 def warm_up() -> bool:
@@ -103,10 +214,12 @@ def warm_up() -> bool:
 
 
 def stop_renderer() -> None:
-    """Stop the kaleido server (tests, or after a failed render so the next call starts afresh)."""
-    import kaleido
-
-    kaleido.stop_sync_server(silence_warnings=True)
+    """Stop the renderer (tests, or after a failed render so the next call starts afresh)."""
+    global _SERVER
+    with _START_LOCK:
+        server, _SERVER = _SERVER, None
+    if server is not None:
+        server.stop()
 
 
 def _with_deck_font(figure: go.Figure) -> go.Figure:
@@ -119,8 +232,24 @@ def _with_deck_font(figure: go.Figure) -> go.Figure:
     return copy
 
 
+def _printable(job: ChartJob) -> go.Figure:
+    """The figure to export: an offline map is redrawn as SVG shapes (same picture, no WebGL; see static_map)."""
+    from analytics.slides.static_map import is_map_figure, static_map
+
+    return static_map(job.figure, job.width, job.height) if is_map_figure(job.figure) else job.figure
+
+
+def _render_batch(specs: list[dict[str, Any]], timeout: float) -> Any:
+    """One batch on the process-wide renderer (started if needed); kaleido's tuple of errors."""
+    start_renderer()
+    server = _SERVER
+    if server is None:  # stopped by another thread between the two lines above
+        raise RuntimeError("renderer stopped")
+    return server.render(specs, timeout)
+
+
 def render_charts(jobs: Sequence[ChartJob | go.Figure]) -> list[bytes]:
-    """Render figures to PNG bytes in one batch (one Chromium, one call).
+    """Render figures to PNG bytes in one batch (one Chromium page, one call).
 
     Parameters
     ----------
@@ -137,17 +266,14 @@ def render_charts(jobs: Sequence[ChartJob | go.Figure]) -> list[bytes]:
     """
     if not jobs:
         return []
-    import kaleido
-
-    start_renderer()
+    chromium_path()
     normalised = [job if isinstance(job, ChartJob) else ChartJob(job) for job in jobs]
     with tempfile.TemporaryDirectory(prefix="shekara-charts-") as tmp:
         paths = [Path(tmp) / f"chart-{index:02d}.png" for index in range(len(normalised))]
-        specs = [{"fig": _with_deck_font(job.figure), "path": path,
+        specs = [{"fig": _with_deck_font(_printable(job)), "path": path,
                   "opts": {"format": "png", "width": job.width, "height": job.height, "scale": job.scale}}
                  for job, path in zip(normalised, paths, strict=True)]
-        errors = _call_with_watchdog(kaleido.write_fig_from_object_sync, specs,
-                                     timeout=RENDER_TIMEOUT_S + 5 * len(specs))
+        errors = _call_with_watchdog(_render_batch, specs, timeout=RENDER_TIMEOUT_S + 5 * len(specs))
         missing = [path.name for path in paths if not path.exists() or path.stat().st_size == 0]
         if errors or missing:
             raise ChartRenderError(
@@ -160,21 +286,23 @@ def render_charts(jobs: Sequence[ChartJob | go.Figure]) -> list[bytes]:
 
 
 def _call_with_watchdog(function, specs: list[dict], *, timeout: float):
-    """Run a kaleido sync call, but never hang the app if Chromium died under the server thread."""
+    """Run a render batch, but never hang the app if Chromium died under the server thread."""
     outcome: dict[str, object] = {}
 
     def call() -> None:
         try:
-            outcome["value"] = function(specs)
+            outcome["value"] = function(specs, timeout)
         except Exception as exc:  # handed to the caller below, in its thread
             outcome["error"] = exc
 
     with _LOCK:
         worker = threading.Thread(target=call, name="shekara-kaleido-call", daemon=True)
         worker.start()
-        worker.join(timeout)
+        worker.join(timeout + 0.5)  # the batch itself gives up at ``timeout``; this is the backstop
         hung = worker.is_alive()
     error = outcome.get("error")
+    if isinstance(error, concurrent.futures.TimeoutError):
+        hung, error = True, None
     if hung or error is not None:
         # Stopping joins the server thread, which may itself be slow: never block the caller on it.
         threading.Thread(target=stop_renderer, name="shekara-kaleido-stop", daemon=True).start()
