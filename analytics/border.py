@@ -7,6 +7,7 @@ Bands are closed on the right: ``0–5`` is ``border_km ≤ 5``, ``5–15`` is `
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import duckdb
@@ -84,21 +85,120 @@ def assign_band(border_km: np.ndarray) -> np.ndarray:
 def band_table(con: duckdb.DuckDBPyConnection, filters: Filters, viewer: Viewer = SYSTEM) -> pd.DataFrame:
     """Geocoded incidents in the filter counted by side, category, district, month and band.
 
-    Only incidents whose coordinates the viewer may see count (sharing policy).
+    Only incidents whose coordinates the viewer may see count (sharing policy). Whole months come from the
+    ``border_monthly`` pre-aggregate when it is fresh, partial months from the incidents.
 
     Returns
     -------
     pandas.DataFrame with ``side, category, district, month, band, band_km, count``.
     """
+    months = _whole_months(filters)
+    if months is None or not monthly_fresh(con):
+        return _band_frame(_raw_bands(con, filters, viewer))
+    first, end = months
+    where_b, params_b = where_clause(filters, "b", dates=False)
     where, params = where_clause(filters)
-    frame = con.execute(sharing.sql_for_viewer(db.load_sql("hotspots/border_bands"), viewer) + where + " GROUP BY ALL ORDER BY ALL",
-                        [*BAND_EDGES, *params]).df()
+    sees_all = viewer.sees_everything
+    monthly = db.load_sql("hotspots/border_monthly_bands") + where_b
+    # Partial months at either end of the period from the incidents themselves.
+    edges = (sharing.sql_for_viewer(db.load_sql("hotspots/border_bands"), viewer) + where
+             + " AND (registered_on < ? OR registered_on >= ?) GROUP BY ALL")
+    sql = db.load_sql("hotspots/border_bands_union").replace("{monthly}", monthly).replace("{edges}", edges)
+    frame = con.execute(sql, [sees_all, None if sees_all else viewer.side, first, end, *params_b,
+                              *BAND_EDGES, *params, first, end]).df()
+    return _band_frame(frame)
+
+
+def _raw_bands(con: duckdb.DuckDBPyConnection, filters: Filters, viewer: Viewer) -> pd.DataFrame:
+    """band_table's counts from the incidents alone (any period; the pre-aggregate stale or not worth it)."""
+    where, params = where_clause(filters)
+    sql = sharing.sql_for_viewer(db.load_sql("hotspots/border_bands"), viewer) + where + " GROUP BY ALL ORDER BY ALL"
+    return con.execute(sql, [*BAND_EDGES, *params]).df()
+
+
+def _band_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in TABLE_COLUMNS.items()})
     frame["band"] = frame["band"].astype(np.int64)
     frame["band_km"] = np.asarray(BAND_LABELS, dtype=object)[frame["band"].to_numpy()]
     frame["count"] = frame["count"].astype(np.int64)
     return frame[list(TABLE_COLUMNS)]
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _whole_months(filters: Filters) -> tuple[date, date] | None:
+    """First whole month of the filter's period and the end of its whole months (exclusive), or ``None``
+    when the period holds no whole month."""
+    first = date(1, 1, 1) if filters.start is None else (
+        filters.start if filters.start.day == 1 else _next_month(filters.start))
+    if filters.end is None:
+        end = date(9999, 12, 1)
+    else:
+        end = _next_month(filters.end) if _next_month(filters.end) - timedelta(days=1) == filters.end \
+            else _month_start(filters.end)
+    return (first, end) if first < end else None
+
+
+def monthly_fresh(con: duckdb.DuckDBPyConnection, before_upload: int | None = None) -> bool:
+    """True when ``border_monthly`` was built from the incidents as they are (count and upload fingerprint).
+
+    Parameters
+    ----------
+    con : database.
+    before_upload : compare with the state as it was before this upload (its rows and fingerprint left out
+        of the fingerprint; used by :func:`refresh_after_load`).
+
+    Returns
+    -------
+    bool
+    """
+    row = con.execute(db.load_sql("hotspots/border_monthly_state"), [before_upload, before_upload]).fetchone()
+    return row is not None and row[2] is not None and int(row[0]) == int(row[2]) and int(row[1]) == int(row[3])
+
+
+def refresh_monthly(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild ``border_monthly`` from the incidents and record what it was built from.
+
+    Runs in the caller's transaction and opens none.
+
+    Parameters
+    ----------
+    con : writable connection.
+    """
+    con.execute("DELETE FROM border_monthly")
+    con.execute(db.load_sql("hotspots/border_monthly_refresh"), list(BAND_EDGES))
+    con.execute("DELETE FROM border_monthly_state")
+    con.execute(db.load_sql("hotspots/border_monthly_save"))
+
+
+def refresh_after_load(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:
+    """After-load (and after-undo) step: leave ``border_monthly`` fresh inside the caller's transaction.
+
+    An upload that does not touch incidents only re-records the state when the table was fresh before it;
+    anything else rebuilds the table (a GROUP BY over the geocoded incidents). Readers never rebuild it:
+    when it is stale they count raw rows.
+
+    Parameters
+    ----------
+    con : connection inside the caller's open transaction.
+    kind : file kind of the upload (``analytics.ingest.kinds.KINDS``).
+    upload_id : the upload just written (or undone).
+    """
+    # imported here: analytics.ingest imports the loader, whose after-load steps call this function
+    from analytics.ingest.kinds import INCIDENT_KINDS
+
+    if kind not in INCIDENT_KINDS and monthly_fresh(con, before_upload=upload_id):
+        con.execute("DELETE FROM border_monthly_state")
+        con.execute(db.load_sql("hotspots/border_monthly_save"))
+        return
+    refresh_monthly(con)
 
 
 def band_counts(table: pd.DataFrame) -> pd.DataFrame:
