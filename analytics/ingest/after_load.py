@@ -15,7 +15,6 @@ from analytics import bulletins
 Step = Callable[[duckdb.DuckDBPyConnection, str, int], None]
 
 
-
 def match_bulletins(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:
     """Fabula identifiers of an incident upload, then the match proposals of the upload's rows."""
     bulletins.propose_for_upload(con, kind, upload_id)
