@@ -97,16 +97,22 @@ def band_table(con: duckdb.DuckDBPyConnection, filters: Filters, viewer: Viewer 
         return _band_frame(_raw_bands(con, filters, viewer))
     first, end = months
     where_b, params_b = where_clause(filters, "b", dates=False)
-    where, params = where_clause(filters)
-    sees_all = viewer.sees_everything
-    monthly = db.load_sql("hotspots/border_monthly_bands") + where_b
-    # Partial months at either end of the period from the incidents themselves.
-    edges = (sharing.sql_for_viewer(db.load_sql("hotspots/border_bands"), viewer) + where
-             + " AND (registered_on < ? OR registered_on >= ?) GROUP BY ALL")
-    sql = db.load_sql("hotspots/border_bands_union").replace("{monthly}", monthly).replace("{edges}", edges)
-    frame = con.execute(sql, [sees_all, None if sees_all else viewer.side, first, end, *params_b,
-                              *BAND_EDGES, *params, first, end]).df()
-    return _band_frame(frame)
+    parts = [db.load_sql("hotspots/border_monthly_bands") + where_b]
+    params: list[object] = [viewer.sees_everything, viewer.side, first, end, *params_b]
+    # Partial months at either end of the period from the incidents themselves (one date range each, so
+    # that the scan skips the row groups outside it).
+    where, filter_params = where_clause(filters)
+    edge_sql = sharing.sql_for_viewer(db.load_sql("hotspots/border_bands"), viewer) + where
+    for low, high in ((filters.start, first), (end, _day_after(filters.end))):
+        if low is not None and high is not None and low < high:
+            parts.append(edge_sql + " AND registered_on >= ? AND registered_on < ? GROUP BY ALL")
+            params += [*BAND_EDGES, *filter_params, low, high]
+    sql = db.load_sql("hotspots/border_bands_union").replace("{parts}", "\nUNION ALL\n".join(parts))
+    return _band_frame(con.execute(sql, params).df())
+
+
+def _day_after(day: date | None) -> date | None:
+    return None if day is None else day + timedelta(days=1)
 
 
 def _raw_bands(con: duckdb.DuckDBPyConnection, filters: Filters, viewer: Viewer) -> pd.DataFrame:

@@ -1,11 +1,9 @@
--- band_table's counts: whole months from border_monthly (the first placeholder: border_monthly_bands.sql
--- with its filter conditions) plus the partial edge months from the incidents (the second: border_bands.sql
--- with its filter conditions, the edge dates and GROUP BY ALL).
+-- band_table's counts from parts joined by UNION ALL in place of the placeholder below: whole months from
+-- border_monthly (border_monthly_bands.sql with its filter conditions) and each partial edge month from the
+-- incidents (border_bands.sql with its filter conditions, the edge's dates and GROUP BY ALL).
 SELECT side, category, district, month, band, sum(count)::BIGINT AS count
 FROM (
-{monthly}
-UNION ALL
-{edges}
+{parts}
 )
 GROUP BY ALL
 ORDER BY ALL
