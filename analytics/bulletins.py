@@ -302,20 +302,38 @@ def decide_match(con: duckdb.DuckDBPyConnection, bulletin_no: str, ref_kind: str
                      ref_id=ref_id)
 
 
-def list_matches(con: duckdb.DuckDBPyConnection, status: str | None = None) -> pd.DataFrame:
+def list_matches(con: duckdb.DuckDBPyConnection, status: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """Matches with both records' details for review.
 
     Parameters
     ----------
     con : open database connection.
     status : ``'proposed'``, ``'confirmed'``, ``'rejected'`` or None for all.
+    limit : at most this many (the first in the order below); None = all.
 
     Returns
     -------
     pandas.DataFrame
-        One row per match (columns of ``sql/bulletins/review.sql``); proposed ones first.
+        One row per match (columns of ``sql/bulletins/review.sql``); proposed ones first, newest first.
     """
-    return con.execute(load_sql("bulletins/review"), {"status": status}).df()
+    return con.execute(load_sql("bulletins/review"), {"status": status, "limit": limit}).df()
+
+
+def count_matches(con: duckdb.DuckDBPyConnection, status: str | None = None) -> int:
+    """Number of matches with this status (None = all).
+
+    Parameters
+    ----------
+    con : open database connection.
+    status : ``'proposed'``, ``'confirmed'``, ``'rejected'`` or None.
+
+    Returns
+    -------
+    int
+    """
+    row = con.execute("SELECT count(*) FROM matches WHERE ?::VARCHAR IS NULL OR status = ?::VARCHAR",
+                      [status, status]).fetchone()
+    return int(row[0]) if row else 0
 
 
 def review_version(con: duckdb.DuckDBPyConnection) -> str:
@@ -392,13 +410,15 @@ def ytd_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> pd.Da
     return bulletin_kpis(con, day, start=date(day.year, 1, 1), end=day)
 
 
-def open_bulletins(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> pd.DataFrame:
+def open_bulletins(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
+                   limit: int | None = None) -> pd.DataFrame:
     """Bulletins still open at ``as_of``, oldest first, with age in days and ageing bucket.
 
     Parameters
     ----------
     con : open database connection.
     as_of : reference date (default today).
+    limit : only the oldest ``limit`` (what a page shows); None = all.
 
     Returns
     -------
@@ -407,7 +427,12 @@ def open_bulletins(con: duckdb.DuckDBPyConnection, as_of: date | None = None) ->
         age_days, age_bucket (one of :data:`AGE_BUCKETS`: 0–30, 31–90, 91–365, >365 days).
     """
     sql = load_sql("bulletins/state") + load_sql("bulletins/open_list")
-    return con.execute(sql, {"as_of": _as_of(as_of)}).df()
+    return con.execute(sql, {"as_of": _as_of(as_of), "limit": limit}).df()
+
+
+def _empty_ageing() -> pd.DataFrame:
+    return pd.DataFrame({"direction": pd.Series(dtype="string"), "age_bucket": pd.Series(dtype="string"),
+                         "open": pd.Series(dtype="int64")})
 
 
 def ageing_summary(open_list: pd.DataFrame) -> pd.DataFrame:
@@ -423,8 +448,7 @@ def ageing_summary(open_list: pd.DataFrame) -> pd.DataFrame:
         direction, age_bucket, open — for each direction that has open bulletins, all four buckets.
     """
     if open_list.empty:
-        return pd.DataFrame({"direction": pd.Series(dtype="string"), "age_bucket": pd.Series(dtype="string"),
-                             "open": pd.Series(dtype="int64")})
+        return _empty_ageing()
     counts = open_list.groupby(["direction", "age_bucket"]).size()
     directions = [d for d in DIRECTIONS if d in set(open_list["direction"])] + sorted(
         set(open_list["direction"]) - set(DIRECTIONS))
@@ -432,8 +456,31 @@ def ageing_summary(open_list: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(index, fill_value=0).rename("open").astype("int64").reset_index()
 
 
+def ageing_counts(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> pd.DataFrame:
+    """:func:`ageing_summary` of all bulletins open at ``as_of``, counted in SQL (no list fetched).
+
+    Parameters
+    ----------
+    con : open database connection.
+    as_of : reference date (default today).
+
+    Returns
+    -------
+    pandas.DataFrame
+        direction, age_bucket, open — the same rows as ``ageing_summary(open_bulletins(con, as_of))``.
+    """
+    frame = con.execute(load_sql("bulletins/state") + load_sql("bulletins/ageing"), {"as_of": _as_of(as_of)}).df()
+    if frame.empty:
+        return _empty_ageing()
+    return frame.astype({"direction": "string", "age_bucket": "string", "open": "int64"})
+
+
+OPEN_LIMIT = 200
+
+
 def bulletin_overview(con: duckdb.DuckDBPyConnection, as_of: date, start: date | None = None,
-                      end: date | None = None) -> dict[str, pd.DataFrame]:
+                      end: date | None = None, *, review_limit: int | None = None,
+                      open_limit: int | None = OPEN_LIMIT) -> dict:
     """Everything the Bulletins page and slide show, for bulletins sent in [start, end], states at ``as_of``.
 
     Parameters
@@ -441,21 +488,25 @@ def bulletin_overview(con: duckdb.DuckDBPyConnection, as_of: date, start: date |
     con : open database connection.
     as_of : the date the states and ages are taken at.
     start, end : sent_on range (None = unbounded).
+    review_limit : how many proposed matches to fetch (None = all); ``review_count`` counts them all.
+    open_limit : how many of the oldest open bulletins to fetch (None = all); ``open_count`` counts them all.
 
     Returns
     -------
     dict
         ``kpis`` (per direction and kind, plus 'all'), ``monthly`` (cohorts by month sent), ``open``
-        (:func:`open_bulletins`, all open bulletins whenever sent), ``ageing`` (:func:`ageing_summary`),
-        ``review`` (proposed matches, :func:`list_matches`).
+        (:func:`open_bulletins`, the oldest open bulletins whenever sent), ``open_count`` (int), ``ageing``
+        (:func:`ageing_counts`), ``review`` (proposed matches, :func:`list_matches`), ``review_count`` (int).
     """
-    open_list = open_bulletins(con, as_of)
+    ageing = ageing_counts(con, as_of)
     return {
         "kpis": bulletin_kpis(con, as_of, start=start, end=end),
         "monthly": bulletin_kpis(con, as_of, start=start, end=end, monthly=True),
-        "open": open_list,
-        "ageing": ageing_summary(open_list),
-        "review": list_matches(con, "proposed"),
+        "open": open_bulletins(con, as_of, limit=open_limit),
+        "open_count": int(ageing["open"].sum()),
+        "ageing": ageing,
+        "review": list_matches(con, "proposed", limit=review_limit),
+        "review_count": count_matches(con, "proposed"),
     }
 
 

@@ -21,6 +21,7 @@ TEXT = {
         "бирка или номер ориентировки — в любой раскладке", "no_hits": "Ничего не найдено.",
         "more": "ещё {n} — "
         "примите решение по показанным", "readonly": "Решения по совпадениям принимают аналитики.",
+        "oldest": "Показаны {n} самых давних из {total}.",
     },
     "en": {
         "caption": "Bulletins sent {start} – {end}; state as of {as_of}. Direction “KZ→KG” = Kazakhstan's bulletins "
@@ -34,6 +35,7 @@ TEXT = {
         "bulletin number — any script", "no_hits": "Nothing found.",
         "more": "{n} more — "
         "decide on those shown first", "readonly": "Analysts decide on matches.",
+        "oldest": "The {n} oldest of {total} are shown.",
     },
 }
 REVIEW_LIMIT = 20
@@ -42,7 +44,7 @@ REVIEW_LIMIT = 20
 @st.cache_data(show_spinner=False, max_entries=16)
 def load(version: str, db_path: str, as_of, start, end) -> dict:
     """The page's frames; recomputed when data is loaded or a match is decided (the load proposes matches)."""
-    return bulletins.bulletin_overview(ui.connection(), as_of, start, end)
+    return bulletins.bulletin_overview(ui.connection(), as_of, start, end, review_limit=REVIEW_LIMIT)
 
 
 def decide(row: dict, decision: str) -> None:
@@ -71,7 +73,7 @@ def direction_card(direction: str, kpis, language: str) -> None:
                       help=pick(TEXT, "p90", language).format(value=f"{row['p90_days']:g}") if has_days else None)
 
 
-def review(frame, language: str, can_decide: bool) -> None:
+def review(frame, total: int, language: str, can_decide: bool) -> None:
     if frame.empty:
         st.info(pick(TEXT, "nothing_to_review", language))
         return
@@ -85,8 +87,8 @@ def review(frame, language: str, can_decide: bool) -> None:
                        args=(row, "confirmed"), disabled=not can_decide, type="primary")
             no.button(pick(TEXT, "reject", language), key=f"reject_{i}", on_click=decide, args=(row, "rejected"),
                       disabled=not can_decide)
-    if len(frame) > REVIEW_LIMIT:
-        st.caption(pick(TEXT, "more", language).format(n=len(frame) - REVIEW_LIMIT))
+    if total > REVIEW_LIMIT:
+        st.caption(pick(TEXT, "more", language).format(n=total - REVIEW_LIMIT))
 
 
 language = ui.lang()
@@ -113,12 +115,14 @@ right.plotly_chart(bulletins.ageing_chart(data["ageing"], language), key="ageing
 ui.download_csv(data["kpis"], f"bulletin_kpis_{as_of.isoformat()}.csv")
 
 tab_review, tab_open, tab_search, tab_monthly = st.tabs([
-    pick(TEXT, "review", language).format(n=len(data["review"])),
-    pick(TEXT, "open_list", language).format(n=len(data["open"])),
+    pick(TEXT, "review", language).format(n=data["review_count"]),
+    pick(TEXT, "open_list", language).format(n=data["open_count"]),
     pick(TEXT, "search", language), pick(TEXT, "monthly", language)])
 with tab_review:
-    review(data["review"], language, viewer.role in ("admin", "analyst"))
+    review(data["review"], data["review_count"], language, viewer.role in ("admin", "analyst"))
 with tab_open:
+    if data["open_count"] > len(data["open"]):
+        st.caption(pick(TEXT, "oldest", language).format(n=len(data["open"]), total=data["open_count"]))
     st.dataframe(bulletins.display_frame(data["open"], language), hide_index=True, key="open_table")
     ui.download_csv(data["open"], f"open_bulletins_{as_of.isoformat()}.csv")
 with tab_search:

@@ -760,3 +760,31 @@ def test_incident_match_does_not_show_the_settlement(con):
     row = list_matches(con).iloc[0]
     assert (row["ref_id"], row["found_by_side"]) == ("KG:02-1", "KG")
     assert pd.isna(row["place"])
+
+
+# ---------------------------------------------------------------- the page's fast paths give the same figures
+
+def test_ageing_counts_in_sql_equal_the_pandas_summary(kpi_con):
+    from analytics.bulletins import ageing_counts
+
+    for as_of in (AS_OF, date(2024, 2, 15), date(2023, 1, 1)):
+        expected = ageing_summary(open_bulletins(kpi_con, as_of))
+        got = ageing_counts(kpi_con, as_of)
+        assert got.to_dict("records") == expected.to_dict("records")
+        assert list(got.columns) == ["direction", "age_bucket", "open"]
+
+
+def test_limited_lists_are_the_head_of_the_full_ones(sample_con):
+    from analytics.bulletins import bulletin_overview, count_matches
+
+    propose_matches(sample_con)
+    full = list_matches(sample_con, "proposed")
+    assert len(full) == 3
+    pd.testing.assert_frame_equal(list_matches(sample_con, "proposed", limit=2), full.head(2))
+    assert count_matches(sample_con, "proposed") == 3 and count_matches(sample_con, "rejected") == 0
+    every_open = open_bulletins(sample_con, date(2024, 1, 31))
+    pd.testing.assert_frame_equal(open_bulletins(sample_con, date(2024, 1, 31), limit=2), every_open.head(2))
+    data = bulletin_overview(sample_con, date(2024, 1, 31), review_limit=1, open_limit=2)
+    assert (data["review_count"], len(data["review"]), data["open_count"], len(data["open"])) == (
+        3, 1, len(every_open), 2)
+    assert data["ageing"].to_dict("records") == ageing_summary(every_open).to_dict("records")

@@ -1,4 +1,5 @@
--- Bulletins still open as of $as_of with their age and ageing bucket. Appended to state.sql.
+-- Bulletins still open as of $as_of with their age and ageing bucket, oldest first ($limit NULL = all).
+-- Appended to state.sql.
 SELECT bulletin_no, direction, initiator_side, object_kind, sent_on, unit, make_model,
        coalesce(plate_raw, vin_raw, imei_raw, serial_raw, tag_raw) AS identifier,
        age_days,
@@ -7,3 +8,4 @@ SELECT bulletin_no, direction, initiator_side, object_kind, sent_on, unit, make_
 FROM state
 WHERE is_open
 ORDER BY age_days DESC, bulletin_no
+LIMIT $limit::BIGINT

@@ -5,7 +5,9 @@ WITH first_find AS (
     SELECT m.bulletin_no, min(coalesce(f.found_at::DATE, i.registered_on)) AS first_found_on
     FROM matches m
     LEFT JOIN finds f ON m.ref_kind = 'find' AND f.find_id = m.ref_id
-    LEFT JOIN incidents i ON m.ref_kind = 'incident' AND i.side || ':' || i.source_id = m.ref_id
+    -- ref_id is 'side:source_id': split it rather than build the key of every incident
+    LEFT JOIN incidents i ON m.ref_kind = 'incident' AND i.side = split_part(m.ref_id, ':', 1)
+        AND i.source_id = substr(m.ref_id, strpos(m.ref_id, ':') + 1)
     WHERE m.status = 'confirmed'
     GROUP BY m.bulletin_no
 ),
