@@ -118,12 +118,15 @@ def hotspot_map(cells_df: pd.DataFrame, lang: str = "ru", layer: str = "gi", hei
             keep |= cells["class"] != "none"
         cells = cells[keep]
     if not cells.empty:
-        ids = [f"{int(c):x}" for c in cells["h3"]]
+        # Object arrays, not lists: Plotly validates a list element by element (most of a map's build time)
+        # and an array at once; the figure's JSON is the same.
+        ids = np.array([f"{int(c):x}" for c in cells["h3"]], dtype=object)
         geojson = cells_geojson(cells["h3"].to_numpy(np.uint64))
-        hover = [f"{pick(TEXT, 'count', lang)}: {format_int(n, lang)}" for n in cells["count"]]
+        lines = [f"{pick(TEXT, 'count', lang)}: {format_int(n, lang)}" for n in cells["count"]]
         if "gi_z" in cells:
-            hover = [f"{h}<br>Gi* z: {z:.2f}, p (FDR): {p:.3g}" for h, z, p in
-                     zip(hover, cells["gi_z"], cells["p_fdr"], strict=True)]
+            lines = [f"{h}<br>Gi* z: {z:.2f}, p (FDR): {p:.3g}" for h, z, p in
+                     zip(lines, cells["gi_z"], cells["p_fdr"], strict=True)]
+        hover = np.array(lines, dtype=object)
         if layer == "count":
             fig.add_trace(go.Choroplethmap(
                 geojson=geojson, locations=ids, z=cells["count"], customdata=ids, colorscale="YlOrRd",
