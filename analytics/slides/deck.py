@@ -6,12 +6,16 @@ presentation page shows, so both show the same thing.
 
 from __future__ import annotations
 
+import concurrent.futures
+import importlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from pptx.presentation import Presentation as PresentationType
 from pptx.util import Inches
 
 from analytics import i18n
@@ -37,6 +41,7 @@ from analytics.slides.template import (
     add_picture,
     add_table,
     add_title_slide,
+    deck_font,
     new_presentation,
 )
 
@@ -123,7 +128,8 @@ MARK_STYLES = {
 }
 
 
-def write_pptx(slides: list[SlideSpec], options: DeckOptions, path: Path | str) -> Path:
+def write_pptx(slides: list[SlideSpec], options: DeckOptions, path: Path | str, *,
+               presentation: PresentationType | None = None) -> Path:
     """Lay the slides out on the 16:9 template and save the PPTX.
 
     Parameters
@@ -131,13 +137,14 @@ def write_pptx(slides: list[SlideSpec], options: DeckOptions, path: Path | str) 
     slides : content with images already rendered.
     options : language and as-of date (footer).
     path : output file.
+    presentation : an empty presentation from :func:`new_presentation` made ahead (``None`` makes one).
 
     Returns
     -------
     Path
     """
     lang, body = options.lang, options.body_lang
-    prs = new_presentation()
+    prs = presentation if presentation is not None else new_presentation()
     total = len(slides)
     for number, spec in enumerate(slides, start=1):
         footer = Footer(kz_name=i18n.t("KZ", body), kg_name=i18n.t("KG", body),
@@ -209,6 +216,30 @@ def _place_table(slide, box: Box, spec: SlideSpec, lang: str, *, size: float) ->
               merges=table.merges)
 
 
+# Modules the later slide builders import (scipy.stats behind Gi* alone takes ~1 s to import): imported
+# in a thread while the first slides' queries run in DuckDB, which releases the GIL.
+PRELOAD = ("analytics.hotspots", "analytics.border", "analytics.bulletins", "analytics.operations",
+           "analytics.coverage", "PIL.Image")
+
+
+def _prepare_presentation() -> concurrent.futures.Future[PresentationType]:
+    """An empty presentation made in a thread (python-pptx parses its template, ~0.2 s on first use), with
+    :data:`PRELOAD` imported and the font look-up done, while the database is queried."""
+    future: concurrent.futures.Future[PresentationType] = concurrent.futures.Future()
+
+    def run() -> None:
+        try:
+            for name in PRELOAD:
+                importlib.import_module(name)
+            deck_font()
+            future.set_result(new_presentation())
+        except BaseException as exc:  # handed to build_deck, which then makes its own
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="shekara-pptx-prepare", daemon=True).start()
+    return future
+
+
 def build_deck(con: duckdb.DuckDBPyConnection, options: DeckOptions, out: Path | str, *,
                pdf: Path | str | None = None, username: str | None = None,
                progress: Progress | None = None) -> DeckResult:
@@ -240,8 +271,9 @@ def build_deck(con: duckdb.DuckDBPyConnection, options: DeckOptions, out: Path |
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    # Chromium boots in a background thread while the database is queried.
+    # Chromium boots in a background thread while the database is queried, and so does the empty PPTX.
     start_renderer()
+    blank = _prepare_presentation()
     report(0.05, "data")
     slides = build_slides(con, options)
     timings["data"] = time.perf_counter() - started
@@ -251,7 +283,11 @@ def build_deck(con: duckdb.DuckDBPyConnection, options: DeckOptions, out: Path |
     timings["render"] = time.perf_counter() - mark
     report(0.75, "pptx")
     mark = time.perf_counter()
-    pptx_path = write_pptx(slides, options, out)
+    try:
+        presentation: PresentationType | None = blank.result()
+    except Exception:  # write_pptx makes its own, and raises there if it must
+        presentation = None
+    pptx_path = write_pptx(slides, options, out, presentation=presentation)
     timings["pptx"] = time.perf_counter() - mark
     timings["total_without_pdf"] = time.perf_counter() - started
     pdf_path: Path | None = None
