@@ -212,3 +212,25 @@ def test_base_layers_are_built_once_and_fresh_per_call() -> None:
     assert [layer["type"] for layer in first] == ["fill", "line", "line"]
     assert all(f["properties"]["role"] == "study" for f in first[0]["source"]["features"])
     assert [f["id"] for f in first[2]["source"]["features"]] == ["KZ-KG"]
+
+
+def test_cached_neighbour_rows_equal_h3_grid_disk() -> None:
+    from analytics.hotspots.gistar import dilate, neighbour_matrix
+
+    pentagon = h3.api.basic_int.get_pentagons(7)[0]
+    lat, lon = cluster_points(300, BORDER_POINT, 6.0, seed=4)
+    cells = np.unique(np.r_[[h3.api.basic_int.latlng_to_cell(a, b, 7) for a, b in zip(lat, lon, strict=True)],
+                            [pentagon]]).astype(np.uint64)
+    for k in (1, 2):
+        grown = sorted({c for cell in cells.tolist() for c in h3.api.basic_int.grid_disk(cell, k)})
+        assert dilate(cells, k).tolist() == grown and dilate(cells, k).dtype == np.uint64
+        universe = np.array(grown, dtype=np.uint64)
+        matrix = neighbour_matrix(universe, k)
+        index = {c: i for i, c in enumerate(grown)}
+        for row, cell in zip(matrix, grown, strict=True):
+            ring = h3.api.basic_int.grid_disk(cell, k)
+            ring.remove(cell)
+            expected = [index[cell]] + [index.get(c, -1) for c in ring]
+            expected += [-1] * (matrix.shape[1] - len(expected))
+            assert row.tolist() == expected
+        assert (matrix[grown.index(pentagon)] == -1).sum() >= 1

@@ -238,9 +238,14 @@ def count_cells(points: pd.DataFrame, res: int) -> pd.DataFrame:
 
 def cell_centres(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Centre (lat, lon) of each H3 cell."""
-    to_latlng = h3.api.basic_int.cell_to_latlng
-    pairs = np.array([to_latlng(int(c)) for c in cells], dtype=np.float64).reshape(-1, 2)
+    pairs = np.array([_centre(int(c)) for c in cells], dtype=np.float64).reshape(-1, 2)
     return pairs[:, 0], pairs[:, 1]
+
+
+@lru_cache(maxsize=1 << 16)
+def _centre(cell: int) -> tuple[float, float]:
+    # Cached for the process like gistar.grid_disk: the same cells are drawn with every filter.
+    return h3.api.basic_int.cell_to_latlng(cell)
 
 
 class SharedGeoJSON(dict):

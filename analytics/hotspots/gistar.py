@@ -21,6 +21,8 @@ Two p-values are reported:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import h3
 import numpy as np
 import pandas as pd
@@ -28,6 +30,21 @@ from scipy import stats
 
 LEVELS = ((0.01, "99"), (0.05, "95"), (0.10, "90"))
 CLASSES = ("hot_99", "hot_95", "hot_90", "none", "cold_90", "cold_95", "cold_99")
+
+
+@lru_cache(maxsize=1 << 16)
+def disk_row(cell: int, k: int) -> tuple[int, ...]:
+    """The cell followed by its k-ring in ``h3.grid_disk`` order, padded with 0 to ``3k(k+1)+1`` entries
+    (pentagons have fewer neighbours). Cached for the process: the same cells come back with every filter
+    and rerun, and the H3 call was most of the Gi* time (the study area has ~35k r7 cells)."""
+    ring = h3.api.basic_int.grid_disk(cell, k)
+    ring.remove(cell)
+    return (cell, *ring) + (0,) * (3 * k * (k + 1) - len(ring))
+
+
+def _disk_rows(cells: np.ndarray, k: int) -> np.ndarray:
+    width = 3 * k * (k + 1) + 1
+    return np.array([disk_row(cell, k) for cell in cells.tolist()], dtype=np.uint64).reshape(-1, width)
 
 
 def neighbour_matrix(cells: np.ndarray, k: int = 1) -> np.ndarray:
@@ -45,13 +62,7 @@ def neighbour_matrix(cells: np.ndarray, k: int = 1) -> np.ndarray:
     width = 3 * k * (k + 1) + 1
     if cells.size == 0:
         return np.empty((0, width), dtype=np.int64)
-    disk = h3.api.basic_int.grid_disk
-    rings = np.zeros((cells.size, width), dtype=np.uint64)
-    for row, cell in enumerate(cells.tolist()):
-        ring = disk(cell, k)
-        ring.remove(cell)
-        rings[row, 0] = cell
-        rings[row, 1:len(ring) + 1] = ring
+    rings = _disk_rows(cells, k)
     index = pd.Index(cells)
     found = index.get_indexer(rings.ravel()).reshape(rings.shape)
     found[rings == 0] = -1
@@ -62,9 +73,8 @@ def dilate(cells: np.ndarray, k: int = 1) -> np.ndarray:
     """The cells plus their k-rings, distinct, sorted (uint64)."""
     if cells.size == 0:
         return np.empty(0, dtype=np.uint64)
-    disk = h3.api.basic_int.grid_disk
-    grown = {c for cell in cells.tolist() for c in disk(cell, k)}
-    return np.array(sorted(grown), dtype=np.uint64)
+    grown = np.unique(_disk_rows(cells, k))
+    return grown[grown != 0].astype(np.uint64)
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
