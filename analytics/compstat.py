@@ -520,28 +520,50 @@ def _side_completeness(con: duckdb.DuckDBPyConnection, scope: Scope, windows: Se
             for side in scope.sides for w in windows}
 
 
-def _frame(columns: Mapping[str, tuple[Sequence[Any], Any]]) -> pd.DataFrame:
-    """DataFrame from ``{name: (values, dtype)}`` in one go (cheaper than building and casting)."""
-    return pd.DataFrame({name: pd.Series(list(values), dtype=dtype) for name, (values, dtype) in columns.items()})
+def typed_frame(columns: Mapping[str, tuple[Sequence[Any], Any]]) -> pd.DataFrame:
+    """DataFrame from ``{name: (values, dtype)}`` in one go (cheaper than building and casting).
+
+    Parameters
+    ----------
+    columns : column name → (values, pandas dtype), in column order.
+
+    Returns
+    -------
+    pd.DataFrame
+        With a RangeIndex; equal to a frame of ``pd.Series(values, dtype=dtype)`` columns. Built from typed
+        arrays without a copy: a frame of Series aligns and copies each one (3× the cost).
+    """
+    return pd.DataFrame({name: pd.array(list(values), dtype=dtype) for name, (values, dtype) in columns.items()},
+                        copy=False)
 
 
 def _compstat_frame(keys: Mapping[str, Sequence[str]], counts: Sequence[tuple[int, int]],
                     rates: Sequence[float | None], complete: Sequence[bool], windows: Sequence[str],
-                    extra: Mapping[str, tuple[Sequence[Any], Any]] | None = None) -> pd.DataFrame:
+                    extra: Mapping[str, tuple[Sequence[Any], Any]] | None = None,
+                    order: Sequence[str] | None = None) -> pd.DataFrame:
+    """The CompStat columns (plus ``notable`` and ``extra``), in ``order`` when given.
+
+    Built in their final order in one go: adding columns and reordering a frame afterwards costs as much
+    as building it.
+    """
     currents = [c for c, _ in counts]
     priors = [p for _, p in counts]
+    zs = [poisson_z(c, p) for c, p in counts]
     columns: dict[str, tuple[Sequence[Any], Any]] = {name: (values, "str") for name, values in keys.items()}
     columns.update({
         "window": (windows, "str"),
         "current": (currents, "int64"),
         "prior": (priors, "int64"),
         "pct_change": ([percent_change(c, p) for c, p in counts], "Float64"),
-        "z": ([poisson_z(c, p) for c, p in counts], "float64"),
+        "z": (zs, "float64"),
         "per_100k": (rates, "Float64"),
         "coverage_complete": (complete, "bool"),
     })
     columns.update(extra or {})
-    return _frame(columns)
+    if order is None:
+        return typed_frame(columns)
+    columns["notable"] = ([abs(z) >= NOTABLE_Z for z in zs], "bool")
+    return typed_frame({name: columns[name] for name in order})
 
 
 def compstat_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
@@ -641,15 +663,12 @@ def direction_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
                 online_now.append(online_values[2 * i])
                 drugs_now.append(drugs_online.get(side, [0] * width)[2 * i] if direction == "smuggling_drugs"
                                  else None)
-    frame = _compstat_frame(keys, pairs, rates, flags, names, {
+    return _compstat_frame(keys, pairs, rates, flags, names, {
         "online_current": (online_now, "int64"),
         "drugs_online_current": (drugs_now, "Int64"),
-    })
-    frame["notable"] = frame["z"].abs() >= NOTABLE_Z
-    frame["online_share"] = pd.Series([o / c if c else None for o, (c, _) in zip(online_now, pairs, strict=True)],
-                                      dtype="Float64")
-    return frame[[*COMPSTAT_COLUMNS[:1], "direction", *COMPSTAT_COLUMNS[2:], "notable", "online_current",
-                  "online_share", "drugs_online_current"]]
+        "online_share": ([o / c if c else None for o, (c, _) in zip(online_now, pairs, strict=True)], "Float64"),
+    }, order=[*COMPSTAT_COLUMNS[:1], "direction", *COMPSTAT_COLUMNS[2:], "notable", "online_current",
+              "online_share", "drugs_online_current"])
 
 
 def _add(store: dict[Any, list[int]], key: Any, values: Sequence[int]) -> None:
@@ -714,15 +733,14 @@ def district_table(con: duckdb.DuckDBPyConnection, as_of: date | None = None, fi
                 [(row["side"], o) for o in scope.oblasts_of(row["side"])]
             row["complete"] = coverage.period_complete(holes, units, chosen.spans)
         rows.sort(key=lambda r: (-r["current"], -(r["per_100k"] or 0.0), r["name"]))
-    frame = _compstat_frame(
+    return _compstat_frame(
         {"side": [r["side"] for r in rows], "oblast": [r["oblast"] for r in rows]},
         [(r["current"], r["prior"]) for r in rows], [r["per_100k"] for r in rows],
         [r["complete"] for r in rows], [window] * len(rows),
         {"district": ([r["district"] for r in rows], "str"), "name": ([r["name"] for r in rows], "str"),
-         "rank": (range(1, len(rows) + 1), "int64")})
-    frame["notable"] = frame["z"].abs() >= NOTABLE_Z
-    return frame[["rank", "side", "oblast", "district", "name", "current", "prior", "pct_change", "z", "notable",
-                  "per_100k", "coverage_complete"]]
+         "rank": (range(1, len(rows) + 1), "int64")},
+        order=["rank", "side", "oblast", "district", "name", "current", "prior", "pct_change", "z", "notable",
+               "per_100k", "coverage_complete"])
 
 
 def _merge_unknown(rows: list[dict[str, Any]]) -> None:
@@ -785,7 +803,7 @@ def incident_shares(con: duckdb.DuckDBPyConnection, filters: Filters | None = No
         **{f"share_{key}": ([per_side[s][key] / per_side[s]["total"] if per_side[s]["total"] else None
                              for s in sides], "Float64") for key in SHARE_KEYS},
     }
-    return _frame(columns)
+    return typed_frame(columns)
 
 
 def compstat_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -25,7 +25,7 @@ TEXT = {
     "en": {"banner": "{unit}: no data for {months}", "and_more": "and {n} more"},
 }
 
-MATRIX_COLUMNS = {"side": "str", "oblast": "str", "month": "datetime64[us]", "covered": "bool"}
+MATRIX_COLUMNS: dict[str, Any] = {"side": "str", "oblast": "str", "month": "datetime64[us]", "covered": "bool"}
 
 
 def month_start(day: date) -> date:
@@ -74,8 +74,9 @@ def coverage_matrix(con: duckdb.DuckDBPyConnection, start: date | None, end: dat
     if not rows:
         return _empty_matrix()
     columns = list(MATRIX_COLUMNS)
-    return pd.DataFrame({name: pd.Series([row[i] for row in rows], dtype=MATRIX_COLUMNS[name])
-                         for i, name in enumerate(columns)})
+    # typed arrays without a copy: a frame of Series aligns and copies each one
+    return pd.DataFrame({name: pd.array([row[i] for row in rows], dtype=MATRIX_COLUMNS[name])
+                         for i, name in enumerate(columns)}, copy=False)
 
 
 def expected_units(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
@@ -117,7 +118,7 @@ def _matrix_rows(con: duckdb.DuckDBPyConnection, start: date | None, end: date |
     if start is None or end is None or end < start:
         return []
     covered = {(side, oblast, month_start(month)) for side, oblast, month in
-               con.execute(load_sql("coverage/covered"), [start, end]).fetchall()}
+               con.execute(load_sql("coverage/covered"), [month_start(start), end]).fetchall()}
     months = month_starts(start, end)
     return [(side, oblast, month, (side, oblast, month) in covered)
             for side, oblast in (units if units is not None else expected_units(con, filters)) for month in months]

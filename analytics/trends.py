@@ -138,7 +138,7 @@ def series(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
                                      for count in group_counts])
     if not data["period"]:
         return _empty_series(by)
-    return pd.DataFrame({name: pd.Series(values, dtype=dtypes[name]) for name, values in data.items()})
+    return compstat.typed_frame({name: (values, dtypes[name]) for name, values in data.items()})
 
 
 def monthly_series(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
@@ -214,7 +214,7 @@ def direction_monthly(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
             data["missing"].extend(gaps)
             data["partial"].extend(partial)
     # column by column, not records + astype (cheaper for a few hundred rows)
-    return pd.DataFrame({name: pd.Series(values, dtype=columns[name]) for name, values in data.items()})
+    return compstat.typed_frame({name: (values, columns[name]) for name, values in data.items()})
 
 
 def yoy_frame(monthly: pd.DataFrame) -> pd.DataFrame:
