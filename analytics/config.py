@@ -27,6 +27,9 @@ class Settings:
     session_timeout_min: int = 30
     duckdb_threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     duckdb_memory_limit: str = "4GB"
+    # While a file loads, DuckDB's buffer pool is held to this (the loader's temp tables spill to disk beyond it),
+    # so a 5M-row upload peaks near 1 GiB instead of filling the general limit. Empty: no separate limit.
+    load_memory_limit: str = "768MB"
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -44,7 +47,7 @@ def load_settings() -> Settings:
     Settings
         ``SHEKARA_DB`` (database file), ``SHEKARA_UPLOAD_LIMIT_MB``, ``SHEKARA_AUTH`` (on/off),
         ``SHEKARA_PRODUCTION`` (refuse default passwords), ``SHEKARA_SESSION_TIMEOUT_MIN``,
-        ``SHEKARA_MEMORY_LIMIT``.
+        ``SHEKARA_MEMORY_LIMIT``, ``SHEKARA_LOAD_MEMORY_LIMIT`` (DuckDB memory while a file loads; empty: none).
     """
     db = os.environ.get("SHEKARA_DB") or str(DATA_DIR / "shekara.duckdb")
     return Settings(
@@ -54,4 +57,5 @@ def load_settings() -> Settings:
         production=_env_bool("SHEKARA_PRODUCTION", False),
         session_timeout_min=int(os.environ.get("SHEKARA_SESSION_TIMEOUT_MIN", "30")),
         duckdb_memory_limit=os.environ.get("SHEKARA_MEMORY_LIMIT", "4GB"),
+        load_memory_limit=os.environ.get("SHEKARA_LOAD_MEMORY_LIMIT", "768MB").strip(),
     )

@@ -1,5 +1,6 @@
 """Schema and migrations: numbered, applied once, every documented table present."""
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -28,14 +29,29 @@ def test_migrations_are_applied_once(tmp_path: Path):
     assert db.migrate(con) == []
 
 
-def test_incident_key_is_unique(con):
-    con.execute("INSERT INTO incidents (side, source_id, registered_on, category, upload_id) "
-                "VALUES ('KZ', '1', DATE '2024-01-01', 'other', 1)")
-    with pytest.raises(duckdb.ConstraintException):
-        con.execute("INSERT INTO incidents (side, source_id, registered_on, category, upload_id) "
-                    "VALUES ('KZ', '1', DATE '2024-01-02', 'other', 1)")
-    con.execute("INSERT INTO incidents (side, source_id, registered_on, category, upload_id) "
-                "VALUES ('KG', '1', DATE '2024-01-02', 'other', 1)")
+def test_migration_080_keeps_incident_rows_and_drops_only_the_key_index(tmp_path: Path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, "
+                "applied_at TIMESTAMP DEFAULT current_timestamp)")
+    for version, file in db.migration_files():
+        if version < 80:
+            con.execute(file.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, file.name])
+    con.execute("INSERT INTO incidents (side, source_id, registered_on, category, upload_id, summary) "
+                "VALUES ('KZ', '1', DATE '2024-01-01', 'other', 1, 'Фабула')")
+    con.close()
+    con = db.connect(path)
+    assert con.execute("SELECT side, source_id, registered_on, geo_ok, summary FROM incidents").fetchall() == [
+        ("KZ", "1", date(2024, 1, 1), False, "Фабула")]
+    kinds = [r[0] for r in con.execute("SELECT constraint_type FROM duckdb_constraints() "
+                                       "WHERE table_name = 'incidents'").fetchall()]
+    assert "PRIMARY KEY" not in kinds and kinds.count("NOT NULL") == 6
+    with pytest.raises(duckdb.ConstraintException):  # NOT NULL stays
+        con.execute("INSERT INTO incidents (side, source_id, category, upload_id) VALUES ('KZ', '2', 'other', 1)")
+    # the sharing views (031) still read the rebuilt table
+    assert con.execute("SELECT count(*) FROM incidents_seen_by_kg").fetchone()[0] == 1
+    con.close()
 
 
 def test_reference_tables_loaded(con):

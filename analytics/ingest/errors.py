@@ -51,6 +51,10 @@ class AmbiguousSide(IngestError):
     """The side (KZ / KG) cannot be told from the file and was not given, or contradicts the file."""
 
 
+class LoadBusy(IngestError):
+    """A concurrent load of the same side kept this one waiting too long (nothing of this file was written)."""
+
+
 class UnknownUpload(IngestError):
     """``undo_upload`` was asked for an upload that does not exist or was already undone."""
 

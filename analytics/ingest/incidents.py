@@ -38,16 +38,27 @@ def map_statuses(con: duckdb.DuckDBPyConnection) -> None:
     register_frame(con, "ingest_status_map", statuses)
 
 
+def lock_sides(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the lock row of the file's side (both rows when the file names its sides per row)."""
+    con.execute("UPDATE incidents_load_lock SET loads = loads + 1 "
+                "WHERE side = (SELECT side FROM ingest_params) OR (SELECT side FROM ingest_params) IS NULL")
+
+
 def load_incidents(con: duckdb.DuckDBPyConnection) -> None:
     """Run the incident steps on ``ingest_src`` (see :mod:`analytics.ingest.pipeline`)."""
+    # `incidents` has no key index (migration 080): numbers stay unique because loads of one side are serialised.
+    # Writing the side's lock row makes a concurrent load of that side fail with a conflict (load_file retries it
+    # once this one has committed, on a snapshot that includes these rows).
+    lock_sides(con)
     run_sql(con, "incidents_stage")
     categorise(con)
     map_places(con)
     map_statuses(con)
     annotate_geo(con)
     run_sql(con, "incidents_ready")
-    con.execute("CREATE OR REPLACE TEMP TABLE ingest_keys_multi AS SELECT side, source_id FROM ingest_ready "
-                "GROUP BY side, source_id HAVING count(*) > 1")
+    # ingest_ready is ingest_stage's valid rows joined 1:1 to look-ups: the keys are read from the stage directly.
+    con.execute("CREATE OR REPLACE TEMP TABLE ingest_keys_multi AS SELECT side, source_id FROM ingest_stage "
+                "WHERE reject_reason IS NULL GROUP BY side, source_id HAVING count(*) > 1")
     if scalar(con, "SELECT count(*) FROM ingest_keys_multi"):
         run_sql(con, "incidents_versions")
     else:

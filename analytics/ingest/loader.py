@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,7 +19,7 @@ from analytics.audit import log_action
 from analytics.config import load_settings
 from analytics.ingest.after_load import run_after_load
 from analytics.ingest.detect import Detection, detect_file
-from analytics.ingest.errors import FileTooLarge, IngestError, unreadable
+from analytics.ingest.errors import FileTooLarge, IngestError, LoadBusy, unreadable
 from analytics.ingest.kinds import INCIDENT_KINDS
 from analytics.ingest.pipeline import (
     create_params,
@@ -30,6 +32,8 @@ from analytics.ingest.pipeline import (
 )
 from analytics.ingest.reader import exact_line_numbers, file_sha256, read_raw, utf8_copy
 
+# How long a load waits for a concurrent load of the same side (a 5M-row file takes about a minute).
+RETRY_SECONDS = 600
 CLI_KEYS = ("file", "kind", "side", "encoding", "delimiter", "rows_read", "accepted", "rejected", "duplicates",
             "updated", "already_loaded", "warnings")
 
@@ -93,6 +97,41 @@ def _loaded_before(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, st
     return (int(row[0]), str(row[1]), row[2]) if row else None
 
 
+_MEMORY_LOCK = threading.Lock()
+_LOADS_RUNNING: dict[str, int] = {}  # database file -> loads running on it in this process
+
+
+def _database_file(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("SELECT file FROM pragma_database_list WHERE name = current_database()").fetchone()
+    return str(row[0]) if row and row[0] else ":memory:"
+
+
+@contextmanager
+def load_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Hold DuckDB's memory to ``load_memory_limit`` while a load runs, then give back ``duckdb_memory_limit``.
+
+    The limit belongs to the database instance (every cursor of the app shares it), so concurrent loads count
+    themselves in: the first one lowers it, the last one restores it.
+    """
+    settings = load_settings()
+    if not settings.load_memory_limit:
+        yield
+        return
+    key = _database_file(con)
+    with _MEMORY_LOCK:
+        if not _LOADS_RUNNING.get(key):
+            con.execute("SET memory_limit = ?", [settings.load_memory_limit])
+        _LOADS_RUNNING[key] = _LOADS_RUNNING.get(key, 0) + 1
+    try:
+        yield
+    finally:
+        with _MEMORY_LOCK:
+            _LOADS_RUNNING[key] -= 1
+            if not _LOADS_RUNNING[key]:
+                del _LOADS_RUNNING[key]
+                con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
+
+
 def _kind_steps(kind: str) -> tuple[Callable[[duckdb.DuckDBPyConnection], None],
                                      Callable[[duckdb.DuckDBPyConnection], dict[str, int]]]:
     from analytics.ingest import registers
@@ -146,24 +185,52 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path | str, *, kind: str = "
                             delimiter=detection.delimiter, already_loaded=True, upload_id=before[0],
                             seconds=time.perf_counter() - started)
     load_rows, count_rows = _kind_steps(detection.kind)
-    with utf8_copy(path, detection.encoding) as source:
+    with load_memory(con), utf8_copy(path, detection.encoding) as source:
         try:
             install_macros(con)
             # Parsing into temp tables touches nothing durable, so it happens before the transaction opens.
             raw_rows = read_raw(con, source, detection, name)
             exact = exact_line_numbers(con, source, detection, raw_rows)
-            con.execute("BEGIN TRANSACTION")
-            try:
-                result = _load_in_transaction(con, detection, exact, name, sha256, user, today, load_rows,
-                                              count_rows)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            result = _load_with_retry(con, detection, exact, name, sha256, user, today, load_rows, count_rows)
         finally:
             drop_temp(con)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _is_write_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+
+
+def _load_with_retry(con: duckdb.DuckDBPyConnection, detection: Detection, exact: bool, name: str, sha256: str,
+                     user: str, today: date | None, load_rows: Callable[[duckdb.DuckDBPyConnection], None],
+                     count_rows: Callable[[duckdb.DuckDBPyConnection], dict[str, int]]) -> IngestResult:
+    """The load transaction; rerun when a concurrent load of the same side made it conflict.
+
+    Loads of one side are serialised (``incidents_load_lock``): the one that conflicts rolls back and runs again
+    once the other has committed, on a snapshot that sees its rows — so it counts them as stored, never twice.
+    """
+    deadline = time.monotonic() + RETRY_SECONDS
+    pause = 0.05
+    while True:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = _load_in_transaction(con, detection, exact, name, sha256, user, today, load_rows, count_rows)
+            con.execute("COMMIT")
+            return result
+        except BaseException as exc:
+            con.execute("ROLLBACK")
+            if not _is_write_conflict(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise LoadBusy(
+                    f"файл «{name}» не загружен: другая загрузка тех же данных идёт уже больше "
+                    f"{RETRY_SECONDS} с. Повторите загрузку, когда она закончится.",
+                    f"file '{name}' was not loaded: another upload of the same data has been running for over "
+                    f"{RETRY_SECONDS} s. Upload it again when that one has finished.",
+                ) from exc
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
 
 def _load_in_transaction(con: duckdb.DuckDBPyConnection, detection: Detection, exact: bool, name: str,
