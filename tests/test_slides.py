@@ -178,6 +178,13 @@ def test_bulletin_slide_counts_by_exchange_direction(con):
                                ["Медиана дней до обнаружения", "10", "20"]]
     assert [cell["ru"] for cell in spec.table.header[0]] == ["Направление обмена", "KZ→KG", "KG→KZ"]
     assert spec.figure is not None  # ageing of the three open bulletins
+    # The chart counted in SQL shows what the open list counted in pandas shows (the old path).
+    from analytics import bulletins
+
+    old = bulletins.ageing_chart(bulletins.ageing_summary(bulletins.open_bulletins(con, slides_fixture.AS_OF)), "ru")
+    assert [(t.name, list(t.x), list(t.y)) for t in spec.figure.data] == [(t.name, list(t.x), list(t.y))
+                                                                        for t in old.data]
+    assert sum(sum(t.y) for t in spec.figure.data) == 3  # every bulletin open at the as-of date
 
 
 def test_slides_of_an_empty_database_still_build(con):

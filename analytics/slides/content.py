@@ -630,7 +630,7 @@ def bulletins_slide(con: duckdb.DuckDBPyConnection, options: DeckOptions) -> Sli
         rows=rows, col_widths=[2.2] + [1.0] * len(shown),
         frame=totals.loc[shown, list(formats)].reset_index() if shown else pd.DataFrame(),
     )
-    ageing = bulletins.ageing_summary(bulletins.open_bulletins(con, options.as_of))
+    ageing = bulletins.ageing_counts(con, options.as_of)  # counted in SQL: no list of open bulletins fetched
     figure = bulletins.ageing_chart(ageing, lang) if not ageing.empty else None
     note = both(lambda lg: " · ".join(pick(bulletins.TEXT, d, lg) for d in bulletins.DIRECTIONS))
     return SlideSpec(key="bulletins", title=label("bulletins"), subtitle=both(lambda lg: period_text(options, lg)),
