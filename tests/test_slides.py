@@ -559,3 +559,17 @@ def test_renderer_serves_several_batches_from_one_browser():
     assert all(png.startswith(b"\x89PNG") for png in first + second)
     render.stop_renderer()
     assert render._SERVER is None and not server.alive()
+
+
+def test_presentation_prepared_in_a_thread_is_the_one_written(monkeypatch, tmp_path):
+    from analytics.slides import deck
+
+    options = DeckOptions(as_of=slides_fixture.AS_OF)
+    blank = deck._prepare_presentation().result(timeout=120)
+    assert len(blank.slides) == 0 and blank.slide_width == template.SLIDE_WIDTH
+    path = deck.write_pptx([content.title_slide(options), content.next_steps_slide(options)], options,
+                           tmp_path / "deck.pptx", presentation=blank)
+    assert len(blank.slides) == 2 and len(Presentation(str(path)).slides) == 2
+    monkeypatch.setattr(deck, "PRELOAD", ("analytics.no_such_module",))
+    with pytest.raises(ImportError):  # build_deck then makes its own presentation
+        deck._prepare_presentation().result(timeout=120)
