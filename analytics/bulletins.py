@@ -175,9 +175,16 @@ def _key_frames_registered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.unregister("bulletin_keys")
 
 
-def _match_params(same_side: bool, scope: str | None = None, upload_id: int | None = None) -> dict[str, object]:
-    return {"same_side": same_side, "grace_days": GRACE_DAYS, "min_len": MIN_KEY_LEN, "scope": scope,
-            "upload_id": upload_id}
+def _match_params(same_side: bool, upload_id: int | None = None) -> dict[str, object]:
+    params: dict[str, object] = {"same_side": same_side, "grace_days": GRACE_DAYS, "min_len": MIN_KEY_LEN}
+    if upload_id is not None:
+        params["upload_id"] = upload_id
+    return params
+
+
+def _candidates_sql(scope: str = "all") -> str:
+    """The candidate query over every record (``all``) or over the rows of one upload of that kind."""
+    return load_sql(f"bulletins/candidates_{scope}") + load_sql("bulletins/candidates")
 
 
 def find_candidates(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) -> pd.DataFrame:
@@ -194,14 +201,14 @@ def find_candidates(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) 
         Columns bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by.
     """
     with _key_frames_registered(con):
-        return con.execute(load_sql("bulletins/candidates"), _match_params(same_side)).df()
+        return con.execute(_candidates_sql(), _match_params(same_side)).df()
 
 
-def _insert_candidates(con: duckdb.DuckDBPyConnection, params: dict[str, object]) -> int:
+def _insert_candidates(con: duckdb.DuckDBPyConnection, params: dict[str, object], scope: str = "all") -> int:
     with _key_frames_registered(con):
         row = con.execute(
             "INSERT INTO matches (bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by) "
-            + load_sql("bulletins/candidates"),
+            + _candidates_sql(scope),
             params,
         ).fetchone()
     return int(row[0]) if row else 0
@@ -265,7 +272,7 @@ def propose_for_upload(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int
         scope = kind
     else:
         return 0
-    return _insert_candidates(con, _match_params(False, scope, upload_id))
+    return _insert_candidates(con, _match_params(False, upload_id), scope)
 
 
 def decide_match(con: duckdb.DuckDBPyConnection, bulletin_no: str, ref_kind: str, ref_id: str,

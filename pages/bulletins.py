@@ -44,7 +44,17 @@ REVIEW_LIMIT = 20
 @st.cache_data(show_spinner=False, max_entries=16)
 def load(version: str, db_path: str, as_of, start, end) -> dict:
     """The page's frames; recomputed when data is loaded or a match is decided (the load proposes matches)."""
-    return bulletins.bulletin_overview(ui.connection(), as_of, start, end, review_limit=REVIEW_LIMIT)
+    con = ui.connection()
+    ageing = bulletins.ageing_counts(con, as_of)
+    return {
+        "kpis": bulletins.bulletin_kpis(con, as_of, start=start, end=end),
+        "monthly": bulletins.bulletin_kpis(con, as_of, start=start, end=end, monthly=True),
+        "open": bulletins.open_bulletins(con, as_of, limit=bulletins.OPEN_LIMIT),
+        "open_count": int(ageing["open"].sum()),
+        "ageing": ageing,
+        "review": bulletins.list_matches(con, "proposed", limit=REVIEW_LIMIT),
+        "review_count": bulletins.count_matches(con, "proposed"),
+    }
 
 
 def decide(row: dict, decision: str) -> None:

@@ -3,31 +3,12 @@
 -- bulletin numbers written on finds; bulletin_keys(bulletin_no, bulletin_key) — keys of bulletins whose
 -- bulletin_key column is empty.
 -- Parameters: $same_side (also match finds made by the initiating side itself), $grace_days (a find up to this many days
--- before the bulletin was sent still counts), $min_len (shorter plate/serial/tag keys are not unique enough),
--- $scope/$upload_id: NULL = every record; 'bulletins' | 'finds' | 'incidents' = only pairs with a record written
--- by upload $upload_id of that kind (the load proposes for its own rows; the other tables are taken whole).
-WITH b AS NOT MATERIALIZED (
-    SELECT bulletin_no, initiator_side, object_kind, sent_on, closed_on,
-           coalesce(bk.bulletin_key, bl.bulletin_key) AS bulletin_key,
-           plate_norm, vin_norm, imei_norm, serial_norm, tag_norm
-    FROM bulletins bl LEFT JOIN bulletin_keys bk USING (bulletin_no)
-    WHERE $scope::VARCHAR IS DISTINCT FROM 'bulletins' OR bl.upload_id = $upload_id::INTEGER
-),
-fs AS NOT MATERIALIZED (
-    SELECT * FROM finds
-    WHERE $scope::VARCHAR IS NULL OR $scope::VARCHAR = 'bulletins'
-       OR ($scope::VARCHAR = 'finds' AND upload_id = $upload_id::INTEGER)
-),
--- One equi-join per identifier on its own column (cheaper than one join over a stacked key table).
-incident_refs AS NOT MATERIALIZED (
-    SELECT i.side || ':' || i.source_id AS ref_id, i.side, i.registered_on AS ref_on, ii.kind, ii.key_value
-    FROM incident_identifiers ii
-    -- keys are stored per incident version: only the current version's count
-    JOIN incidents i ON i.side = ii.side AND i.source_id = ii.source_id AND i.upload_id = ii.upload_id
-    WHERE $scope::VARCHAR IS NULL OR $scope::VARCHAR = 'bulletins'
-       OR ($scope::VARCHAR = 'incidents' AND ii.upload_id = $upload_id::INTEGER)
-),
-raw_hits AS (
+-- before the bulletin was sent still counts), $min_len (shorter plate/serial/tag keys are not unique enough).
+-- Appended to one of candidates_{all,bulletins,finds,incidents}.sql, which define the records compared: b
+-- (bulletins), fs (finds) and incident_refs (fabula keys of current incidents) — all of them, or only the rows
+-- of upload $upload_id of that kind against the whole other tables (the load proposes for its own rows). A
+-- separate text per scope, so that the planner sees an empty side as empty and never scans it.
+, raw_hits AS (
     SELECT b.bulletin_no, b.initiator_side, b.sent_on, b.closed_on, 'find' AS ref_kind, f.find_id AS ref_id, f.side,
            f.found_at::DATE AS ref_on, 'vin' AS match_key, f.vin_norm AS key_value
     FROM b JOIN fs f ON f.vin_norm = b.vin_norm

@@ -1,15 +1,23 @@
 -- Per-bulletin lifecycle state as of $as_of (a CTE prefix: the query that follows selects FROM state).
 -- found_on: the first confirmed find (or fabula) of the bulletin, or closed_on of a found/returned bulletin,
 -- whichever is earlier; a found/returned bulletin without closed_on counts as found with an unknown date.
-WITH first_find AS (
-    SELECT m.bulletin_no, min(coalesce(f.found_at::DATE, i.registered_on)) AS first_found_on
-    FROM matches m
-    LEFT JOIN finds f ON m.ref_kind = 'find' AND f.find_id = m.ref_id
-    -- ref_id is 'side:source_id': split it rather than build the key of every incident
-    LEFT JOIN incidents i ON m.ref_kind = 'incident' AND i.side = split_part(m.ref_id, ':', 1)
-        AND i.source_id = substr(m.ref_id, strpos(m.ref_id, ':') + 1)
-    WHERE m.status = 'confirmed'
-    GROUP BY m.bulletin_no
+-- Inner joins from the (few) confirmed matches: with none, the finds and incidents are not read at all. A confirmed
+-- match whose record is gone gives no date, as before (min over nothing).
+WITH confirmed AS (
+    SELECT bulletin_no, ref_kind, ref_id FROM matches WHERE status = 'confirmed'
+),
+first_find AS (
+    SELECT bulletin_no, min(found_on) AS first_found_on
+    FROM (
+        SELECT c.bulletin_no, f.found_at::DATE AS found_on
+        FROM confirmed c JOIN finds f ON c.ref_kind = 'find' AND f.find_id = c.ref_id
+        UNION ALL
+        -- ref_id is 'side:source_id': split it rather than build the key of every incident
+        SELECT c.bulletin_no, i.registered_on
+        FROM confirmed c JOIN incidents i ON c.ref_kind = 'incident' AND i.side = split_part(c.ref_id, ':', 1)
+            AND i.source_id = substr(c.ref_id, strpos(c.ref_id, ':') + 1)
+    )
+    GROUP BY bulletin_no
 ),
 dated AS (
     SELECT b.*,
