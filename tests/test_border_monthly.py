@@ -133,3 +133,17 @@ def test_refresh_after_load_leaves_it_fresh_and_right(con, samples) -> None:
     border.refresh_after_load(con, kg.kind, kg.upload_id)
     assert border.monthly_fresh(con)
     pd.testing.assert_frame_equal(border.band_table(con, Filters(), KZ), raw(con, Filters(), KZ))
+
+
+def test_the_migration_builds_it_for_a_database_that_has_incidents(con) -> None:
+    from analytics import db
+
+    fill(con)
+    con.execute("DROP TABLE border_monthly; DROP TABLE border_monthly_state")
+    con.execute("DELETE FROM schema_migrations WHERE version = 70")
+    assert 70 in db.migrate(con)
+    assert border.monthly_fresh(con)
+    for filters in FILTERS[:3]:
+        pd.testing.assert_frame_equal(border.band_table(con, filters, KZ), raw(con, filters, KZ))
+    assert border.band_table(con, Filters())["count"].sum() == con.execute(
+        "SELECT count(*) FROM incidents WHERE geo_ok").fetchone()[0]
