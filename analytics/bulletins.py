@@ -149,8 +149,7 @@ def scan_incident_identifiers(con: duckdb.DuckDBPyConnection, upload_id: int | N
         con.execute("DELETE FROM incident_identifiers WHERE upload_id = ?", [upload])
         con.execute("INSERT INTO incident_identifiers SELECT * FROM fabula_scan(?)", [upload])
         con.execute("INSERT OR REPLACE INTO incident_scans (upload_id) VALUES (?)", [upload])
-        row = con.execute("SELECT count(*) FROM incidents WHERE upload_id = ?", [upload]).fetchone()
-        scanned += int(row[0]) if row else 0
+        scanned += int(con.execute("SELECT count(*) FROM incidents WHERE upload_id = ?", [upload]).fetchall()[0][0])
     return scanned
 
 
@@ -164,8 +163,12 @@ def _key_frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFr
 
 
 @contextmanager
-def _key_frames_registered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    refs, missing = _key_frames(con)
+def _key_frames_registered(con: duckdb.DuckDBPyConnection, needed: bool = True) -> Iterator[None]:
+    if needed:
+        refs, missing = _key_frames(con)
+    else:   # incident fabulas carry no bulletin numbers: the frames stay empty
+        refs = con.execute("SELECT NULL::VARCHAR AS bulletin_ref, NULL::VARCHAR AS ref_key WHERE false").df()
+        missing = con.execute("SELECT NULL::VARCHAR AS bulletin_no, NULL::VARCHAR AS bulletin_key WHERE false").df()
     con.register("find_ref_keys", refs)
     con.register("bulletin_keys", missing)
     try:
@@ -205,7 +208,7 @@ def find_candidates(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) 
 
 
 def _insert_candidates(con: duckdb.DuckDBPyConnection, params: dict[str, object], scope: str = "all") -> int:
-    with _key_frames_registered(con):
+    with _key_frames_registered(con, needed=scope != "incidents"):
         row = con.execute(
             "INSERT INTO matches (bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by) "
             + _candidates_sql(scope),

@@ -15,5 +15,5 @@ incident_refs AS (
     FROM incident_identifiers ii
     -- keys are stored per incident version: only the current version's count
     JOIN incidents i ON i.side = ii.side AND i.source_id = ii.source_id AND i.upload_id = ii.upload_id
-    WHERE ii.upload_id = $upload_id::INTEGER
+    WHERE ii.upload_id = $upload_id::INTEGER AND i.upload_id = $upload_id::INTEGER
 )
