@@ -119,11 +119,27 @@ def load_cell_points(con: duckdb.DuckDBPyConnection, filters: Filters, cell: int
     pandas.DataFrame as :func:`load_points`.
     """
     low, high, ring = r7_range(int(cell), res)
-    frame = _query(con, "cell_points", filters, " ORDER BY side, source_id", head_params=[low, high, ring],
-                   viewer=viewer)
+    where, params = where_clause(filters)
+    select = incidents_sql("cell_points", viewer)
+    # One simple condition per part, each a filter the scan applies itself (an OR of them is not).
+    parts: list[tuple[str, list[object]]] = [(CELL_CONDITIONS["range"], [low, high]), (CELL_CONDITIONS["none"], [])]
+    if ring:
+        parts.append((CELL_CONDITIONS["list"], [[c for c in ring if not low <= c <= high]]))
+    sql = "\nUNION ALL\n".join(select + condition + where for condition, _ in parts)
+    args = [value for _, head in parts for value in [*head, *params]]
+    frame = con.execute(db.load_sql("hotspots/cell_points_union").replace("{parts}", sql), args).df()
     frame["h3_r7"] = frame["h3_r7"].fillna(0).astype(np.uint64)
     inside = cells_of(frame, res) == np.uint64(cell)
     return frame.loc[inside].reset_index(drop=True)
+
+
+# Where the stored r7 cell of an incident of one cell can be (see r7_range); bound as UBIGINT, so that
+# the scan compares integers instead of casting every stored cell to the parameter's type.
+CELL_CONDITIONS = {
+    "range": " AND h3_r7 BETWEEN ?::UBIGINT AND ?::UBIGINT",
+    "list": " AND list_contains(?::UBIGINT[], h3_r7)",
+    "none": " AND coalesce(h3_r7, 0) = 0",
+}
 
 
 def r7_range(cell: int, res: int) -> tuple[int, int, list[int]]:

@@ -1,0 +1,7 @@
+-- The parts of cell_points.sql (each with its cell condition and filter conditions) joined by UNION ALL in
+-- place of the placeholder below, in the order of points.sql.
+SELECT *
+FROM (
+{parts}
+)
+ORDER BY side, source_id
