@@ -177,12 +177,15 @@ def cell_counts(con: duckdb.DuckDBPyConnection, filters: Filters, res: int | Non
     (cells, res) : ``h3`` (uint64), ``count`` (int64) sorted by cell, and the resolution used.
     """
     per_r7 = _query(con, "cell_counts", filters, " GROUP BY 1", viewer=viewer)
-    lat = per_r7[["lat_min", "lat_max"]].to_numpy(np.float64).ravel()
-    lon = per_r7[["lon_min", "lon_max"]].to_numpy(np.float64).ravel()
-    resolution = res or choose_resolution(lat, lon)
-    r7 = per_r7["h3_r7"].to_numpy(np.uint64)
     if per_r7.empty:
-        return count_cells(empty_points(), resolution), resolution
+        return count_cells(empty_points(), res or DEFAULT_RES), res or DEFAULT_RES
+    if res:
+        resolution = res
+    else:
+        extent = _query(con, "extent", filters, viewer=viewer).iloc[0]
+        resolution = choose_resolution(extent[["lat_min", "lat_max"]].to_numpy(np.float64),
+                                       extent[["lon_min", "lon_max"]].to_numpy(np.float64))
+    r7 = per_r7["h3_r7"].to_numpy(np.uint64)
     if resolution > 7 or (r7 == 0).any():
         # Finer cells, or incidents without a stored cell: the cells come from the coordinates.
         return count_cells(load_layer_points(con, filters, viewer), resolution), resolution
