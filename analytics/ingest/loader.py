@@ -30,7 +30,7 @@ from analytics.ingest.pipeline import (
     scalar,
     write_rejects,
 )
-from analytics.ingest.reader import exact_line_numbers, file_sha256, read_raw, utf8_copy
+from analytics.ingest.reader import exact_line_numbers, read_raw, scan_file, utf8_copy
 
 # How long a load waits for a concurrent load of the same side (a 5M-row file takes about a minute).
 RETRY_SECONDS = 600
@@ -177,7 +177,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path | str, *, kind: str = "
         raise unreadable(name, "файл не найден", "the file does not exist")
     _limit_check(path, name)
     detection = detect_file(path, kind=kind, side=side, column_map=column_map, name=name)
-    sha256 = file_sha256(path)
+    sha256, lines = scan_file(path)
     before = _loaded_before(con, sha256)
     if before is not None:
         log_action(con, user, "upload", file=name, sha256=sha256, already_loaded=True, upload_id=before[0])
@@ -190,7 +190,9 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path | str, *, kind: str = "
             install_macros(con)
             # Parsing into temp tables touches nothing durable, so it happens before the transaction opens.
             raw_rows = read_raw(con, source, detection, name)
-            exact = exact_line_numbers(con, source, detection, raw_rows)
+            # UTF-16 files have two-byte line feeds: their UTF-8 copy is counted again.
+            exact = exact_line_numbers(con, source, detection, raw_rows,
+                                       None if detection.encoding.startswith("utf-16") else lines)
             result = _load_with_retry(con, detection, exact, name, sha256, user, today, load_rows, count_rows)
         finally:
             drop_temp(con)
@@ -200,6 +202,15 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path | str, *, kind: str = "
 
 def _is_write_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException as exc:
+        # a COMMIT that failed (a write conflict found at commit) has rolled back already
+        if "no transaction is active" not in str(exc):
+            raise
 
 
 def _load_with_retry(con: duckdb.DuckDBPyConnection, detection: Detection, exact: bool, name: str, sha256: str,
@@ -219,7 +230,7 @@ def _load_with_retry(con: duckdb.DuckDBPyConnection, detection: Detection, exact
             con.execute("COMMIT")
             return result
         except BaseException as exc:
-            con.execute("ROLLBACK")
+            _rollback(con)
             if not _is_write_conflict(exc):
                 raise
             if time.monotonic() > deadline:
@@ -231,6 +242,11 @@ def _load_with_retry(con: duckdb.DuckDBPyConnection, detection: Detection, exact
                 ) from exc
             time.sleep(pause)
             pause = min(pause * 2, 1.0)
+            before = _loaded_before(con, sha256)
+            if before is not None:  # the concurrent load was this very file
+                log_action(con, user, "upload", file=name, sha256=sha256, already_loaded=True, upload_id=before[0])
+                return IngestResult(file=name, kind=detection.kind, side=detection.side, encoding=detection.encoding,
+                                    delimiter=detection.delimiter, already_loaded=True, upload_id=before[0])
 
 
 def _load_in_transaction(con: duckdb.DuckDBPyConnection, detection: Detection, exact: bool, name: str,

@@ -26,15 +26,33 @@ from analytics.ingest.errors import unreadable
 CHUNK = 16 * 1024 * 1024
 RAW = "ingest_raw"
 SPARE_COLUMNS = 4
+TAIL = 65536
 
 
 def file_sha256(path: Path) -> str:
     """Hex SHA-256 of the file's bytes (the identity used to refuse loading the same file twice)."""
+    return scan_file(path)[0]
+
+
+def scan_file(path: Path) -> tuple[str, int]:
+    """One pass over the file's bytes: (hex SHA-256, number of lines up to the last non-blank one).
+
+    The line count is the same in the file and in its UTF-8 copy (a line feed is one byte in every supported
+    encoding, and so are the trailing spaces, tabs and line ends that do not count), so the copy is not read again
+    to count its lines.
+    """
     digest = hashlib.sha256()
+    newlines = 0
+    tail = b""
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(CHUNK), b""):
             digest.update(block)
-    return digest.hexdigest()
+            newlines += block.count(b"\n")
+            tail = (tail + block[-TAIL:])[-TAIL:]
+    # Trailing blank lines are skipped by the parser and by the count alike.
+    stripped = tail.rstrip(b" \t\r\n")
+    lines = newlines - tail[len(stripped):].count(b"\n") + (1 if stripped else 0)
+    return digest.hexdigest(), lines
 
 
 @contextmanager
@@ -88,23 +106,18 @@ def read_raw(con: duckdb.DuckDBPyConnection, source: Path, detection: Detection,
     return int(row[0]) if row else 0
 
 
-def exact_line_numbers(con: duckdb.DuckDBPyConnection, source: Path, detection: Detection, rows: int) -> bool:
+def exact_line_numbers(con: duckdb.DuckDBPyConnection, source: Path, detection: Detection, rows: int,
+                       lines: int | None = None) -> bool:
     """Make ``ingest_lines(rid, line_no)`` when rows do not sit one per line after the header.
 
     The fast path numbers rows as ``header_end_line + 1 + rowid``. Blank lines (skipped by the parser), lines
     rejected by the parser and quoted line breaks shift that; then the true line of every record is found with
-    Python's csv module (rare files only). Returns True when the table was made.
+    Python's csv module (rare files only). ``lines`` is the file's line count from :func:`scan_file` (counted
+    here when not given). Returns True when the table was made.
     """
     error_lines = [int(r[0]) for r in con.execute("SELECT DISTINCT line FROM ingest_csv_errors ORDER BY 1").fetchall()]
-    newlines = 0
-    with open(source, "rb") as handle:
-        for block in iter(lambda: handle.read(CHUNK), b""):
-            newlines += block.count(b"\n")
-        handle.seek(max(0, handle.tell() - 65536))
-        tail = handle.read()
-    # Trailing blank lines are skipped by the parser and by the count alike.
-    stripped = tail.rstrip(b" \t\r\n")
-    lines = newlines - tail[len(stripped):].count(b"\n") + (1 if stripped else 0)
+    if lines is None:
+        lines = scan_file(source)[1]
     if not error_lines and lines == detection.header_end_line + rows:
         return False
     starts: list[int] = []

@@ -108,3 +108,28 @@ def test_a_load_waits_for_an_open_load_of_its_side(tmp_path: Path):
     assert results[0].accepted == 0
     assert one(con, "SELECT count(*) FROM incidents") == 1
     con.close()
+
+
+def test_the_same_file_uploaded_twice_at_once_is_loaded_once(tmp_path: Path):
+    con = db.connect(tmp_path / "s.duckdb")
+    path = tmp_path / "a.csv"
+    path.write_text(kz_file([kz_row(f"2411310318{i:05d}") for i in range(2000)]), encoding="utf-8")
+    results = []
+
+    def upload() -> None:
+        cursor = con.cursor()
+        try:
+            results.append(load_file(cursor, path))
+        finally:
+            cursor.close()
+
+    threads = [threading.Thread(target=upload) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert sorted(r.already_loaded for r in results) == [False, True]
+    assert sum(r.accepted for r in results) == 2000
+    assert one(con, "SELECT count(*) FROM uploads") == 1
+    assert one(con, "SELECT count(*) FROM incidents") == 2000
+    con.close()
