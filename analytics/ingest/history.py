@@ -58,6 +58,11 @@ def undo_upload(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> No
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE ingest_undo AS SELECT CAST(? AS INTEGER) AS upload_id", [upload_id])
+        if kind in INCIDENT_KINDS:
+            # like a load, an undo rewrites numbers of its side: it takes the side's lock (see migration 080)
+            con.execute("UPDATE incidents_load_lock SET loads = loads + 1 WHERE side = "
+                        "(SELECT side FROM uploads WHERE upload_id = ?) OR "
+                        "(SELECT side FROM uploads WHERE upload_id = ?) IS NULL", [upload_id, upload_id])
         con.execute(load_sql("ingest/" + script))
         con.execute("UPDATE uploads SET status = 'undone' WHERE upload_id = ?", [upload_id])
         log_action(con, user, "undo", upload_id=upload_id, file=file_name, kind=kind)

@@ -133,3 +133,24 @@ def test_the_same_file_uploaded_twice_at_once_is_loaded_once(tmp_path: Path):
     assert one(con, "SELECT count(*) FROM uploads") == 1
     assert one(con, "SELECT count(*) FROM incidents") == 2000
     con.close()
+
+
+def test_undo_takes_the_lock_of_its_side(tmp_path: Path):
+    import duckdb
+    import pytest
+
+    from analytics.ingest import undo_upload
+
+    con = db.connect(tmp_path / "u.duckdb")
+    path = tmp_path / "a.csv"
+    path.write_text(kz_file([kz_row("241131031000001")]), encoding="utf-8")
+    upload_id = load_file(con, path).upload_id
+    holder = con.cursor()
+    holder.execute("BEGIN TRANSACTION")
+    holder.execute("UPDATE incidents_load_lock SET loads = loads + 1 WHERE side = 'KZ'")  # a KZ load is running
+    with pytest.raises(duckdb.TransactionException):
+        undo_upload(con.cursor(), upload_id, "admin")
+    holder.execute("ROLLBACK")
+    undo_upload(con, upload_id, "admin")
+    assert one(con, "SELECT count(*) FROM incidents") == 0
+    con.close()
