@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-import pytest
 
 from analytics.demo import messy, model
 from analytics.identifiers import extract_identifiers
