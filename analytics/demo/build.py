@@ -357,12 +357,14 @@ def _write_exchange_month(writer: _Writer, swap: exchange.Exchange, month: date,
 def propose_and_review(con, user: str) -> int:
     """Run the real bulletin matching, then confirm the matches of bulletins already marked returned.
 
-    An analyst would have confirmed those (the object went back to its owner); the rest stay proposed so the
-    review list has work in it. Returns the number of proposed pairs.
+    Each load already proposed the pairs of its own rows; the full pass here only catches what a load could
+    not see. An analyst would have confirmed the pairs of returned bulletins (the object went back to its
+    owner); the rest stay proposed so the review list has work in it. Returns the number of pairs proposed.
     """
     from analytics import bulletins
 
-    proposed = bulletins.propose_matches(con)
+    bulletins.propose_matches(con)
+    proposed = int(con.execute("SELECT count(*) FROM matches").fetchone()[0])
     returned = con.execute(
         "SELECT m.bulletin_no, m.ref_kind, m.ref_id FROM matches m JOIN bulletins b USING (bulletin_no) "
         "WHERE m.status = 'proposed' AND b.status = 'returned' ORDER BY 1, 2, 3"
