@@ -127,7 +127,7 @@ def run(rows: int, out_dir: Path, skip_app: bool, runs: int, bulletins: int, fin
         loaded = exchange.load_exchange(con, b_path, f_path)
         result["exchange_load"] = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in loaded.items()}
 
-        # matching first: its first call scans the fabulas; the Bulletins page then pays only the rerun
+        # the loads proposed the pairs of their rows; the full pass is timed from an empty matches table
         _log("bulletin matching")
         seconds, detail = features.time_matching(con)
         _store(result, notes, "match_s", seconds, detail)

@@ -113,5 +113,8 @@ def test_bench_runs_end_to_end_at_tiny_n(tmp_path: Path) -> None:
         assert result["ingest_detail"]["incidents"] + result["expected_rejects"] == 2000
         assert result["ingest_vs_pandas"] == pytest.approx(result["baseline_pandas_s"] / result["ingest_s"], abs=0.006)  # rounded to 2 decimals
         assert result["peak_rss_mib"] > result["rss_before_load_mib"] > 0
+    if result["match_s"] is not None:  # the full pass proposes exactly what the loads proposed
+        assert result["match_detail"]["same_as_load"], result["match_detail"]
+        assert result["match_detail"]["matches"] > 0
     for name, value in result["queries_ms"].items():
         assert (value is not None and value >= 0) or f"queries_ms[{name}]" in result["notes"], name
