@@ -26,5 +26,8 @@ CREATE TABLE IF NOT EXISTS incidents_monthly_coarse (
 );
 
 -- A database made before this migration has these tables empty while its recorded state may say
--- "fresh": forget the state, so the next load (or the first reader) rebuilds all the pre-aggregates.
-DELETE FROM aggregate_state WHERE name = 'incidents_monthly';
+-- "fresh": mark the state stale (-1 matches no incident count), so the next load (or the first reader)
+-- rebuilds all the pre-aggregates. The row always exists from here on: refreshes UPDATE it, so two
+-- concurrent refreshes meet as a write conflict (retried by the loader), never as a duplicate key.
+INSERT OR REPLACE INTO aggregate_state (name, incidents, data_version, refreshed_at)
+VALUES ('incidents_monthly', -1, -1, current_timestamp);
