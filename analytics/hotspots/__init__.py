@@ -3,6 +3,7 @@ near-repeat (Knox) and linked series, offline maps. The border corridor lives in
 
 from analytics.border import border_band_chart
 from analytics.hotspots.analysis import (
+    HotspotPointsResult,
     HotspotResult,
     analyse_hotspots,
     border_series,
@@ -26,7 +27,7 @@ from analytics.hotspots.kde import bandwidth_km, kernel_density
 from analytics.hotspots.nearrepeat import knox_test, linked_series, near_repeat_summary
 
 __all__ = [
-    "HotspotResult", "analyse_hotspots", "bandwidth_km", "benjamini_hochberg", "border_band_chart", "border_series",
+    "HotspotPointsResult", "HotspotResult", "analyse_hotspots", "bandwidth_km", "benjamini_hochberg", "border_band_chart", "border_series",
     "cell_counts", "cell_incidents", "load_cell_incidents",
     "choose_resolution", "compute_gi_star", "count_cells", "crossings", "emerging_hotspots", "hotspot_map",
     "kde_map", "kernel_density", "knox_test", "linked_series", "load_layer_points", "load_near_repeat_points",

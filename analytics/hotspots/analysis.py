@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, overload
 
 import duckdb
 import numpy as np
@@ -34,6 +35,25 @@ class HotspotResult:
         return int(self.cells["count"].sum())
 
 
+@dataclass(frozen=True)
+class HotspotPointsResult(HotspotResult):
+    """:class:`HotspotResult` whose ``points`` were loaded (``analyse_hotspots(..., points=True)``)."""
+
+    points: pd.DataFrame = field(repr=False)
+
+
+@overload
+def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int | None = ..., k: int = ...,
+                     permutations: int = ..., seed: int = ..., viewer: Viewer = ...,
+                     points: Literal[True] = ...) -> HotspotPointsResult: ...
+
+
+@overload
+def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int | None = ..., k: int = ...,
+                     permutations: int = ..., seed: int = ..., viewer: Viewer = ...,
+                     points: bool = ...) -> HotspotResult: ...
+
+
 def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int | None = None, k: int = 1,
                      permutations: int = 999, seed: int = 0, viewer: Viewer = SYSTEM,
                      points: bool = True) -> HotspotResult:
@@ -52,7 +72,7 @@ def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int 
     Returns
     -------
     HotspotResult with ``cells``: ``h3, lat, lon`` (cell centre), ``count, gi_z, p_norm, p_sim, p_fdr, class`` — every cell with incidents plus its neighbours; counts sum to the geocoded incidents. ``points`` is
-    :func:`analytics.hotspots.data.load_points` or ``None`` when not asked for.
+    :func:`analytics.hotspots.data.load_points` (a :class:`HotspotPointsResult`) or ``None`` when not asked for.
     """
     counts, resolution = data.cell_counts(con, filters, res, viewer)
     gi = compute_gi_star(counts, k=k, permutations=permutations, seed=seed)
@@ -60,8 +80,10 @@ def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int 
     cells = gi.assign(lat=lat, lon=lon)
     if cells.empty:
         cells = pd.DataFrame({c: pd.Series([], dtype=GI_COLUMNS.get(c, np.float64)) for c in CELL_COLUMNS})
-    rows = data.load_points(con, filters, viewer) if points else None
-    return HotspotResult(res=resolution, points=rows, cells=cells[CELL_COLUMNS])
+    if points:
+        return HotspotPointsResult(res=resolution, points=data.load_points(con, filters, viewer),
+                                   cells=cells[CELL_COLUMNS])
+    return HotspotResult(res=resolution, points=None, cells=cells[CELL_COLUMNS])
 
 
 def cell_incidents(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, cell: int, res: int,
