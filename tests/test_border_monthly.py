@@ -107,30 +107,24 @@ def test_empty_database(con) -> None:
     assert table.empty and list(table.columns) == list(border.TABLE_COLUMNS)
 
 
-def test_refresh_after_load_leaves_it_fresh_and_right(con, samples) -> None:
+def test_loads_leave_it_fresh_and_right(con, samples) -> None:
     from analytics.ingest import load_file
 
-    incidents = load_file(con, samples / "kz_erdr_2024-01.csv")
-    assert not border.monthly_fresh(con)
-    con.execute("BEGIN TRANSACTION")
-    border.refresh_after_load(con, incidents.kind, incidents.upload_id)
-    con.execute("COMMIT")
-    assert border.monthly_fresh(con)
+    load_file(con, samples / "kz_erdr_2024-01.csv")
+    assert border.monthly_fresh(con)  # the load's after-load step rebuilt it inside the load
     geocoded = con.execute("SELECT count(*) FROM incidents WHERE geo_ok").fetchone()[0]
     assert geocoded > 0 and border.band_table(con, Filters())["count"].sum() == geocoded
     pd.testing.assert_frame_equal(border.band_table(con, Filters()), raw(con, Filters(), SYSTEM))
     # An upload that does not touch incidents keeps it fresh without a rebuild.
-    bulletins = load_file(con, samples / "bulletins_2024-01.csv")
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM border_monthly")  # a rebuild would restore it; re-recording does not
-    border.refresh_after_load(con, bulletins.kind, bulletins.upload_id)
+    rows = con.execute("SELECT count(*) FROM border_monthly").fetchone()[0]
+    con.execute("DELETE FROM border_monthly")  # a rebuild would restore the rows; re-recording does not
+    load_file(con, samples / "bulletins_2024-01.csv")
     assert border.monthly_fresh(con)
     assert con.execute("SELECT count(*) FROM border_monthly").fetchone()[0] == 0
-    con.execute("ROLLBACK")
-    assert not border.monthly_fresh(con)  # rolled back with the caller's transaction
+    border.refresh_monthly(con)
+    assert con.execute("SELECT count(*) FROM border_monthly").fetchone()[0] == rows > 0
     # An upload of incidents rebuilds it.
-    kg = load_file(con, samples / "kg_erp_chuy-talas_2024-01.csv")
-    border.refresh_after_load(con, kg.kind, kg.upload_id)
+    load_file(con, samples / "kg_erp_chuy-talas_2024-01.csv")
     assert border.monthly_fresh(con)
     pd.testing.assert_frame_equal(border.band_table(con, Filters(), KZ), raw(con, Filters(), KZ))
 

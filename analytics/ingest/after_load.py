@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from analytics import bulletins
+from analytics import border, bulletins, compstat
 
 Step = Callable[[duckdb.DuckDBPyConnection, str, int], None]
 
@@ -20,8 +20,9 @@ def match_bulletins(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -
     bulletins.propose_for_upload(con, kind, upload_id)
 
 
-# Filled by the modules that own derived tables (matching, pre-aggregates); order matters only within a module.
-STEPS: tuple[Step, ...] = (match_bulletins,)
+# Matching proposals, the CompStat/trend and the border-corridor pre-aggregates: each refreshed
+# by the writer, so a reader after an upload never rebuilds anything.
+STEPS: tuple[Step, ...] = (match_bulletins, compstat.refresh_after_load, border.refresh_after_load)
 
 
 def run_after_load(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:
