@@ -126,6 +126,9 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path | None
     except Exception:
         con.execute("ROLLBACK")
         raise
+    from analytics.reference import forget_tables  # imported here: reference reads its SQL through this module
+
+    forget_tables()  # names and populations cached per database file are read again
 
 
 def quote_ident(name: str) -> str:

@@ -99,7 +99,7 @@ else:
                                format_func=lambda i: f"№{i} — {loaded.set_index('upload_id').loc[i, 'file_name']}")
         if st.button(P.text("undo", lang), key="undo_button"):
             try:
-                ingest.undo_upload(con, int(pick_id), viewer.username)
+                ingest.undo_upload(con, int(pick_id), viewer.username, viewer)
                 st.session_state.pop("upload_outcomes", None)
                 st.success(P.text("undone", lang, id=pick_id))
             except IngestError as exc:

@@ -21,7 +21,7 @@ import pandas as pd
 from analytics import border
 from analytics.commands import open_existing, parse_date
 from analytics.filters import SIDES, Filters
-from analytics.hotspots import analyse_hotspots, border_series
+from analytics.hotspots import analyse_hotspots, border_series, load_near_repeat_points
 from analytics.hotspots.data import RESOLUTIONS
 
 
@@ -44,10 +44,10 @@ def _number(value: Any) -> float | None:
 
 def build_report(con: Any, filters: Filters, res: int | None = None, permutations: int = 999) -> dict[str, Any]:
     """The JSON document of ``--json`` (see the module docstring)."""
-    result = analyse_hotspots(con, filters, res=res, permutations=permutations)
+    result = analyse_hotspots(con, filters, res=res, permutations=permutations, points=False)
     cells = result.cells[(result.cells["count"] > 0) | (result.cells["class"] != "none")]
     bands = border.band_counts(border.band_table(con, filters))
-    series = border_series(result.points)
+    series = border_series(load_near_repeat_points(con, filters))
     cell_rows: list[dict[Any, Any]] = cells.to_dict(orient="records")
     band_rows: list[dict[Any, Any]] = bands.to_dict(orient="records")
     series_rows: list[dict[Any, Any]] = series.to_dict(orient="records")

@@ -18,6 +18,7 @@ from analytics.ingest.errors import (
     FileTooLarge,
     IngestError,
     MissingColumns,
+    UndoNotAllowed,
     UnknownFileKind,
     UnknownUpload,
     UnreadableFile,
@@ -36,7 +37,7 @@ from analytics.ingest.loader import IngestResult, load_file
 
 __all__ = [
     "FIELDS", "KINDS", "AmbiguousSide", "EmptyFile", "FileTooLarge", "IngestError", "IngestResult", "MissingColumns",
-    "Preview", "UnknownFileKind", "UnknownUpload", "UnreadableFile", "encoding_label", "load_file", "preview_file",
+    "Preview", "UndoNotAllowed", "UnknownFileKind", "UnknownUpload", "UnreadableFile", "encoding_label", "load_file", "preview_file",
     "rejects_csv", "rejects_frame", "rejects_table", "undo_upload", "unknown_mappings", "upload_history",
     "warnings_summary",
 ]

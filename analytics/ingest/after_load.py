@@ -25,6 +25,16 @@ def match_bulletins(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -
 STEPS: tuple[Step, ...] = (match_bulletins, compstat.refresh_after_load, border.refresh_after_load)
 
 
+# After an undo only the pre-aggregates need a refresh: the undo scripts drop the proposals of removed rows.
+UNDO_STEPS: tuple[Step, ...] = (compstat.refresh_after_load, border.refresh_after_load)
+
+
+def run_after_undo(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:
+    """Run every after-undo step for this upload (inside the undo's transaction)."""
+    for step in UNDO_STEPS:
+        step(con, kind, upload_id)
+
+
 def run_after_load(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:
     """Run every after-load step for this upload (inside the caller's transaction)."""
     for step in STEPS:

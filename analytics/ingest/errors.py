@@ -59,6 +59,10 @@ class UnknownUpload(IngestError):
     """``undo_upload`` was asked for an upload that does not exist or was already undone."""
 
 
+class UndoNotAllowed(IngestError):
+    """The user may not undo this upload (its role loads no files, or the upload is of the other side)."""
+
+
 def unreadable(name: str, why_ru: str, why_en: str) -> UnreadableFile:
     return UnreadableFile(
         f"файл «{name}» не читается как таблица: {why_ru}. Сохраните его как CSV (UTF-8 или Windows-1251) "

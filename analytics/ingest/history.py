@@ -8,10 +8,12 @@ import io
 import duckdb
 import pandas as pd
 
+from analytics.access import Viewer
 from analytics.audit import log_action
 from analytics.db import load_sql
 from analytics.exports import to_safe_csv_bytes
-from analytics.ingest.errors import UnknownUpload
+from analytics.ingest.after_load import run_after_undo
+from analytics.ingest.errors import UndoNotAllowed, UnknownUpload
 from analytics.ingest.kinds import INCIDENT_KINDS
 
 UNDO_SQL = {"bulletins": "undo_bulletins", "finds": "undo_finds", "operations": "undo_operations"}
@@ -33,7 +35,7 @@ def upload_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(load_sql("ingest/upload_history")).df()
 
 
-def undo_upload(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> None:
+def undo_upload(con: duckdb.DuckDBPyConnection, upload_id: int, user: str, viewer: Viewer | None = None) -> None:
     """Remove exactly what one upload wrote; restore the versions it replaced. One transaction, audit-logged.
 
     Parameters
@@ -41,19 +43,29 @@ def undo_upload(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> No
     con : database connection.
     upload_id : the upload to undo.
     user : who undoes it (audit log).
+    viewer : the signed-in user, when the undo comes from one: only admins and analysts may undo, and only
+        uploads of their own side or two-sided ones (the same rule as the upload page's list).
 
     Raises
     ------
     UnknownUpload
         No such upload, or it was undone already.
+    UndoNotAllowed
+        ``viewer`` may not undo this upload.
     """
-    row = con.execute("SELECT kind, file_name, status FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
+    row = con.execute("SELECT kind, file_name, status, side FROM uploads WHERE upload_id = ?",
+                      [upload_id]).fetchone()
     if row is None or row[2] != "loaded":
         raise UnknownUpload(
             f"загрузки №{upload_id} нет или она уже отменена; обновите список загрузок.",
             f"upload #{upload_id} does not exist or was already undone; refresh the upload list.",
         )
     kind, file_name = str(row[0]), str(row[1])
+    if viewer is not None and not may_undo(viewer, row[3]):
+        raise UndoNotAllowed(
+            f"загрузку №{upload_id} может отменить аналитик или администратор стороны {row[3]}; обратитесь к ним.",
+            f"upload #{upload_id} can be undone by an analyst or administrator of side {row[3]}; ask them.",
+        )
     script = "undo_incidents" if kind in INCIDENT_KINDS else UNDO_SQL[kind]
     con.execute("BEGIN TRANSACTION")
     try:
@@ -65,12 +77,21 @@ def undo_upload(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> No
                         "(SELECT side FROM uploads WHERE upload_id = ?) IS NULL", [upload_id, upload_id])
         con.execute(load_sql("ingest/" + script))
         con.execute("UPDATE uploads SET status = 'undone' WHERE upload_id = ?", [upload_id])
+        run_after_undo(con, kind, upload_id)
         log_action(con, user, "undo", upload_id=upload_id, file=file_name, kind=kind)
         con.execute("DROP TABLE ingest_undo")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+UPLOAD_ROLES = ("admin", "analyst")
+
+
+def may_undo(viewer: Viewer, side: str | None) -> bool:
+    """Admins and analysts undo uploads of their own side, and two-sided ones (no side)."""
+    return viewer.role in UPLOAD_ROLES and (side is None or viewer.owns(side))
 
 
 def rejects_frame(con: duckdb.DuckDBPyConnection, upload_id: int) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from analytics.access import Viewer
 from analytics.i18n import format_int, pick
 from analytics.ingest.detect import Preview, encoding_label
 from analytics.ingest.errors import MissingColumns
+from analytics.ingest.history import UPLOAD_ROLES, may_undo
 from analytics.ingest.kinds import FIELDS, KIND_SIDE, KINDS
 from analytics.ingest.loader import IngestResult, clean_file_name
 
@@ -94,7 +95,6 @@ REASON_LABEL = {
            "invalid_vin": "invalid VIN", "ended_before_start": "ends before it starts",
            "unknown_direction": "unknown direction"},
 }
-UPLOAD_ROLES = ("admin", "analyst")
 
 
 def text(key: str, lang: str, **values: object) -> str:
@@ -115,10 +115,8 @@ def kind_options() -> list[str]:
 
 def undoable_uploads(history: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
     """Loaded uploads this viewer may undo: its role loads files and the upload is of its side (or two-sided)."""
-    if viewer.role not in UPLOAD_ROLES:
-        return history.iloc[0:0]
     sides = history["side"].astype(object)
-    mine = [side is None or side != side or viewer.owns(str(side)) for side in sides]  # NaN/None: two-sided
+    mine = [may_undo(viewer, None if side is None or side != side else str(side)) for side in sides]  # NaN: none
     return history[(history["status"] == "loaded").to_numpy() & mine]
 
 

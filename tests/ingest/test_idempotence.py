@@ -127,3 +127,28 @@ def test_finds_repeat_is_a_duplicate_and_undo_removes(con, write):
     assert counts(second) == (2, 1, 0, 1, 0)
     undo_upload(con, second.upload_id, "analyst")
     assert column(con, "SELECT upload_id FROM finds") == [first.upload_id]
+
+
+def test_undo_checks_the_signed_in_users_role_and_side(con, write):
+    from analytics.access import Viewer
+    from analytics.ingest import UndoNotAllowed
+
+    kz = load_file(con, write("a.csv", kz_file([kz_row("1")])), today=TODAY)
+    for viewer in (Viewer("kg_analyst", "analyst", "KG"), Viewer("kz_commander", "commander", "KZ")):
+        with pytest.raises(UndoNotAllowed, match=f"№{kz.upload_id}"):
+            undo_upload(con, kz.upload_id, viewer.username, viewer)
+    assert one(con, "SELECT count(*) FROM incidents") == 1
+    undo_upload(con, kz.upload_id, "kz_analyst", Viewer("kz_analyst", "analyst", "KZ"))
+    assert one(con, "SELECT count(*) FROM incidents") == 0
+
+
+def test_undo_leaves_the_pre_aggregates_fresh(con, write):
+    from analytics import border, compstat
+
+    first = load_file(con, write("a.csv", kz_file([kz_row("1"), kz_row("2")])), today=TODAY)
+    second = load_file(con, write("b.csv", kz_file([kz_row("3")])), today=TODAY)
+    undo_upload(con, second.upload_id, "analyst")
+    assert compstat.aggregates_fresh(con) and border.monthly_fresh(con)
+    assert one(con, "SELECT sum(n) FROM incidents_monthly") == 2
+    undo_upload(con, first.upload_id, "analyst")
+    assert compstat.aggregates_fresh(con) and border.monthly_fresh(con)
