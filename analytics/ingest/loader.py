@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -177,27 +178,44 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path | str, *, kind: str = "
         raise unreadable(name, "файл не найден", "the file does not exist")
     _limit_check(path, name)
     detection = detect_file(path, kind=kind, side=side, column_map=column_map, name=name)
-    sha256, lines = scan_file(path)
-    before = _loaded_before(con, sha256)
-    if before is not None:
-        log_action(con, user, "upload", file=name, sha256=sha256, already_loaded=True, upload_id=before[0])
-        return IngestResult(file=name, kind=detection.kind, side=detection.side, encoding=detection.encoding,
-                            delimiter=detection.delimiter, already_loaded=True, upload_id=before[0],
-                            seconds=time.perf_counter() - started)
     load_rows, count_rows = _kind_steps(detection.kind)
-    with load_memory(con), utf8_copy(path, detection.encoding) as source:
-        try:
-            install_macros(con)
-            # Parsing into temp tables touches nothing durable, so it happens before the transaction opens.
-            raw_rows = read_raw(con, source, detection, name)
-            # UTF-16 files have two-byte line feeds: their UTF-8 copy is counted again.
-            exact = exact_line_numbers(con, source, detection, raw_rows,
-                                       None if detection.encoding.startswith("utf-16") else lines)
-            result = _load_with_retry(con, detection, exact, name, sha256, user, today, load_rows, count_rows)
-        finally:
-            drop_temp(con)
+    # The digest runs in a thread while the file is decoded and parsed (hashlib releases the GIL): a file loaded
+    # before is then parsed for nothing, which is rare; every new file saves the digest's time.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanned = pool.submit(scan_file, path)
+        with load_memory(con), utf8_copy(path, detection.encoding) as source:
+            try:
+                install_macros(con)
+                # Parsing into temp tables touches nothing durable, so it happens before the transaction opens.
+                raw_rows, parse_error = _parse(con, source, detection, name)
+                sha256, lines = scanned.result()
+                before = _loaded_before(con, sha256)
+                if before is not None:
+                    log_action(con, user, "upload", file=name, sha256=sha256, already_loaded=True,
+                               upload_id=before[0])
+                    return IngestResult(file=name, kind=detection.kind, side=detection.side,
+                                        encoding=detection.encoding, delimiter=detection.delimiter,
+                                        already_loaded=True, upload_id=before[0],
+                                        seconds=time.perf_counter() - started)
+                if parse_error is not None:
+                    raise parse_error
+                # UTF-16 files have two-byte line feeds: their UTF-8 copy is counted again.
+                exact = exact_line_numbers(con, source, detection, raw_rows,
+                                           None if detection.encoding.startswith("utf-16") else lines)
+                result = _load_with_retry(con, detection, exact, name, sha256, user, today, load_rows, count_rows)
+            finally:
+                drop_temp(con)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _parse(con: duckdb.DuckDBPyConnection, source: Path, detection: Detection,
+           name: str) -> tuple[int, IngestError | None]:
+    """Rows parsed into ``ingest_raw``, or the parse error (raised only once the file is known to be new)."""
+    try:
+        return read_raw(con, source, detection, name), None
+    except IngestError as exc:
+        return 0, exc
 
 
 def _is_write_conflict(exc: BaseException) -> bool:
