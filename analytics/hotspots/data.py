@@ -15,6 +15,7 @@ import pandas as pd
 from analytics import db, geo, sharing
 from analytics.access import SYSTEM, Viewer
 from analytics.filters import Filters, where_clause
+from analytics.hotspots.celltable import CellTable
 
 DEFAULT_RES = 7
 RESOLUTIONS = (5, 6, 7, 8, 9)
@@ -176,20 +177,22 @@ def cell_counts(con: duckdb.DuckDBPyConnection, filters: Filters, res: int | Non
     -------
     (cells, res) : ``h3`` (uint64), ``count`` (int64) sorted by cell, and the resolution used.
     """
-    per_r7 = _query(con, "cell_counts", filters, " GROUP BY 1", viewer=viewer)
-    if per_r7.empty:
+    where, params = where_clause(filters)
+    # Column arrays, not a data frame: two numeric columns of a few thousand rows convert in a fraction of
+    # the time.
+    per_r7 = con.execute(incidents_sql("cell_counts", viewer) + where + " GROUP BY 1", params).fetchnumpy()
+    r7 = np.asarray(per_r7["h3_r7"], dtype=np.uint64)
+    if r7.size == 0:
         return count_cells(empty_points(), res or DEFAULT_RES), res or DEFAULT_RES
-    if res:
-        resolution = res
-    else:
+    resolution = res or (0 if (r7 == 0).any() else resolution_of_cells(r7))
+    if not resolution:
         extent = _query(con, "extent", filters, viewer=viewer).iloc[0]
         resolution = choose_resolution(extent[["lat_min", "lat_max"]].to_numpy(np.float64),
                                        extent[["lon_min", "lon_max"]].to_numpy(np.float64))
-    r7 = per_r7["h3_r7"].to_numpy(np.uint64)
     if resolution > 7 or (r7 == 0).any():
         # Finer cells, or incidents without a stored cell: the cells come from the coordinates.
         return count_cells(load_layer_points(con, filters, viewer), resolution), resolution
-    counts = per_r7["count"].to_numpy(np.int64)
+    counts = np.asarray(per_r7["count"], dtype=np.int64)
     if resolution < 7:
         r7 = np.array([h3.api.basic_int.cell_to_parent(int(c), resolution) for c in r7.tolist()], dtype=np.uint64)
     uniques, index = np.unique(r7, return_inverse=True)
@@ -205,6 +208,48 @@ def geo_counts(con: duckdb.DuckDBPyConnection, filters: Filters, viewer: Viewer 
     """``{"geocoded", "not_geocoded", "total"}`` incidents in the filter, as the viewer may map them."""
     row = _query(con, "geo_counts", filters, viewer=viewer).iloc[0]
     return {k: int(row[k]) for k in ("geocoded", "not_geocoded", "total")}
+
+
+# How far the extent of the incidents can be from the extent of their r7 cells' centres: each corner of the
+# box moves by at most a cell's diameter (< 2.7 km at r7) in each direction, so the diagonal by < 8 km; 20 km
+# leaves room for the projection's scale.
+CELL_EXTENT_MARGIN_KM = 20.0
+EXTENT_LIMITS_KM = (60.0, 1200.0)
+
+
+def resolution_of_cells(r7: np.ndarray) -> int:
+    """:func:`choose_resolution` of the incidents known only by their r7 cells, when the cells decide it:
+    the extent of the cells' centres is more than :data:`CELL_EXTENT_MARGIN_KM` from every limit of
+    :data:`EXTENT_LIMITS_KM`; else 0 (the caller reads the exact extent).
+
+    Parameters
+    ----------
+    r7 : the distinct stored r7 cells of the incidents (none 0).
+
+    Returns
+    -------
+    int, 0 when undecided.
+    """
+    if r7.size == 0:
+        return DEFAULT_RES
+    lat, lon = cell_centres(r7)
+    extent = _extent_km(lat, lon)
+    if any(abs(extent - limit) <= CELL_EXTENT_MARGIN_KM for limit in EXTENT_LIMITS_KM):
+        return 0
+    return _resolution_for(extent)
+
+
+def _extent_km(lat: np.ndarray, lon: np.ndarray) -> float:
+    xy = geo.to_km(np.array([lon.min(), lon.max()]), np.array([lat.min(), lat.max()]))
+    return float(np.hypot(*(xy[1] - xy[0])))
+
+
+def _resolution_for(extent: float) -> int:
+    if extent <= EXTENT_LIMITS_KM[0]:
+        return 8
+    if extent <= EXTENT_LIMITS_KM[1]:
+        return 7
+    return 6
 
 
 def choose_resolution(lat: np.ndarray, lon: np.ndarray) -> int:
@@ -223,13 +268,7 @@ def choose_resolution(lat: np.ndarray, lon: np.ndarray) -> int:
     lon = np.asarray(lon, dtype=np.float64)
     if lat.size == 0:
         return DEFAULT_RES
-    xy = geo.to_km(np.array([lon.min(), lon.max()]), np.array([lat.min(), lat.max()]))
-    extent = float(np.hypot(*(xy[1] - xy[0])))
-    if extent <= 60:
-        return 8
-    if extent <= 1200:
-        return 7
-    return 6
+    return _resolution_for(_extent_km(lat, lon))
 
 
 def cells_of(points: pd.DataFrame, res: int) -> np.ndarray:
@@ -257,14 +296,12 @@ def count_cells(points: pd.DataFrame, res: int) -> pd.DataFrame:
 
 def cell_centres(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Centre (lat, lon) of each H3 cell."""
-    pairs = np.array([_centre(int(c)) for c in cells], dtype=np.float64).reshape(-1, 2)
-    return pairs[:, 0], pairs[:, 1]
+    pairs = _CENTRES.rows(np.asarray(cells, dtype=np.uint64))
+    return pairs[:, 0].copy(), pairs[:, 1].copy()
 
 
-@lru_cache(maxsize=1 << 16)
-def _centre(cell: int) -> tuple[float, float]:
-    # Cached for the process like gistar.grid_disk: the same cells are drawn with every filter.
-    return h3.api.basic_int.cell_to_latlng(cell)
+# Cached for the process like gistar's neighbour rows: the same cells are drawn with every filter.
+_CENTRES = CellTable(h3.api.basic_int.cell_to_latlng, 2, np.float64)
 
 
 class SharedGeoJSON(dict):
@@ -313,3 +350,30 @@ def crossings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def settlements(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """District seats: ``district, oblast, side, seat_ru, name_ru, name_en, lat, lon``."""
     return con.execute(db.load_sql("hotspots/settlements")).df()
+
+
+def reference_points(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """:func:`crossings` and :func:`settlements` as dicts of column arrays (strings as objects, missing as
+    ``None``): what the maps draw, without building two data frames for a dozen rows on every figure.
+
+    Parameters
+    ----------
+    con : database.
+
+    Returns
+    -------
+    (crossings, settlements) : ``{column: numpy.ndarray}`` each, columns as in the two functions.
+    """
+    return _column_arrays(con, "hotspots/crossings"), _column_arrays(con, "hotspots/settlements")
+
+
+def _column_arrays(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, np.ndarray]:
+    cursor = con.execute(db.load_sql(name))
+    columns = [d[0] for d in cursor.description or []]
+    rows = cursor.fetchall()
+    out: dict[str, np.ndarray] = {}
+    for i, column in enumerate(columns):
+        values = [row[i] for row in rows]
+        out[column] = (np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+                       if column in ("lat", "lon") else np.array(values, dtype=object))
+    return out

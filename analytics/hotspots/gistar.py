@@ -21,12 +21,14 @@ Two p-values are reported:
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import h3
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from analytics.hotspots.celltable import CellTable
 
 LEVELS = ((0.01, "99"), (0.05, "95"), (0.10, "90"))
 CLASSES = ("hot_99", "hot_95", "hot_90", "none", "cold_90", "cold_95", "cold_99")
@@ -43,8 +45,17 @@ def disk_row(cell: int, k: int) -> tuple[int, ...]:
 
 
 def _disk_rows(cells: np.ndarray, k: int) -> np.ndarray:
-    width = 3 * k * (k + 1) + 1
-    return np.array([disk_row(cell, k) for cell in cells.tolist()], dtype=np.uint64).reshape(-1, width)
+    if k not in _DISK_TABLES:
+        _DISK_TABLES[k] = CellTable(partial(_uncached_disk_row, k=k), 3 * k * (k + 1) + 1, np.uint64)
+    return _DISK_TABLES[k].rows(cells)
+
+
+def _uncached_disk_row(cell: int, k: int) -> tuple[int, ...]:
+    return disk_row.__wrapped__(cell, k)
+
+
+# disk_row of many cells at once, per ring distance (see analytics.hotspots.celltable).
+_DISK_TABLES: dict[int, CellTable] = {}
 
 
 def neighbour_matrix(cells: np.ndarray, k: int = 1) -> np.ndarray:
@@ -63,10 +74,15 @@ def neighbour_matrix(cells: np.ndarray, k: int = 1) -> np.ndarray:
     if cells.size == 0:
         return np.empty((0, width), dtype=np.int64)
     rings = _disk_rows(cells, k)
-    index = pd.Index(cells)
-    found = index.get_indexer(rings.ravel()).reshape(rings.shape)
+    if cells.size > 1 and not (cells[1:] > cells[:-1]).all():
+        found = pd.Index(cells).get_indexer(rings.ravel()).reshape(rings.shape).astype(np.int64)
+    else:
+        # Sorted cells (as dilate gives them): a binary search, no hash table.
+        found = np.searchsorted(cells, rings).astype(np.int64)
+        found[found >= cells.size] = 0
+        found[cells[found] != rings] = -1
     found[rings == 0] = -1
-    return found.astype(np.int64)
+    return found
 
 
 def dilate(cells: np.ndarray, k: int = 1) -> np.ndarray:

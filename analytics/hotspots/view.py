@@ -94,7 +94,7 @@ def layer_figure(con: duckdb.DuckDBPyConnection, result: HotspotResult, layer: s
     -------
     (figure, explanation)
     """
-    crossing_layer, seats = data.crossings(con), data.settlements(con)
+    crossing_layer, seats = data.reference_points(con)
     cells = result.cells
     if layer in POINT_LAYERS:
         rows = result.points if points is None else points
