@@ -42,7 +42,7 @@ def fill(con) -> None:
 
 
 def raw(con, filters: Filters, viewer: Viewer) -> pd.DataFrame:
-    return border._band_frame(border._raw_bands(con, filters, viewer))
+    return border._raw_bands(con, filters, viewer)
 
 
 @pytest.fixture

@@ -171,3 +171,33 @@ def test_resolution_of_wide_extents_from_cells(km) -> None:
 def test_resolution_with_a_date_filter_and_nothing_found(filled) -> None:
     assert cell_counts(filled, Filters(start=date(2030, 1, 1)))[1] == 7
     assert resolution_of_cells(np.empty(0, dtype=np.uint64)) == 7
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM (VALUES ('a', DATE '2024-01-31', 1::BIGINT, 1.5::DOUBLE, true, 7::UBIGINT, TIMESTAMP '2024-01-01 10:00',"
+    " 2::INTEGER, false, 1.5), (NULL, NULL, NULL, NULL, NULL, NULL, NULL, 3, true, 2.5)) AS t(s, d, i, f, b, u, ts, j, c, dec)",
+    "SELECT 'x' AS s, DATE '2024-01-01' AS d, 1 AS i WHERE false",
+    "SELECT NULL::VARCHAR AS s, NULL::BIGINT AS i, NULL::BOOLEAN AS b, NULL::DATE AS d FROM range(3)",
+    "SELECT * FROM incidents",
+])
+def test_fetch_frame_equals_the_duckdb_frame(filled, sql) -> None:
+    from analytics.border import fetch_frame
+
+    pd.testing.assert_frame_equal(fetch_frame(filled, sql, []), filled.execute(sql).df())
+
+
+def test_cell_incidents_and_band_table_read_through_arrow_equal_the_duckdb_frames(filled, monkeypatch) -> None:
+    from analytics import border
+    from analytics.hotspots import data, load_cell_incidents
+
+    result = analyse_hotspots(filled, Filters(), res=7, points=False)
+    cells = result.cells.loc[result.cells["count"] > 0, "h3"].head(5).tolist()
+    fast_rows = [load_cell_incidents(filled, Filters(), int(c), 7, data.SYSTEM) for c in cells]
+    fast_bands = [border.band_table(filled, f) for f in (Filters(), Filters(start=date(2024, 2, 3)))]
+    monkeypatch.setattr(border, "fetch_frame", lambda con, sql, params: con.execute(sql, params).df())
+    monkeypatch.setattr(data, "fetch_frame", lambda con, sql, params: con.execute(sql, params).df())
+    for cell, rows in zip(cells, fast_rows, strict=True):
+        pd.testing.assert_frame_equal(rows, load_cell_incidents(filled, Filters(), int(cell), 7, data.SYSTEM))
+    for f, bands in zip((Filters(), Filters(start=date(2024, 2, 3))), fast_bands, strict=True):
+        pd.testing.assert_frame_equal(bands, border.band_table(filled, f))
+    assert sum(len(r) for r in fast_rows) > 0 and sum(b["count"].sum() for b in fast_bands) > 0

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analytics import db, geo, sharing
 from analytics.access import SYSTEM, Viewer
+from analytics.border import fetch_frame
 from analytics.filters import Filters, where_clause
 from analytics.hotspots.celltable import CellTable
 
@@ -128,7 +129,7 @@ def load_cell_points(con: duckdb.DuckDBPyConnection, filters: Filters, cell: int
         parts.append((CELL_CONDITIONS["list"], [[c for c in ring if not low <= c <= high]]))
     sql = "\nUNION ALL\n".join(select + condition + where for condition, _ in parts)
     args = [value for _, head in parts for value in [*head, *params]]
-    frame = con.execute(db.load_sql("hotspots/cell_points_union").replace("{parts}", sql), args).df()
+    frame = fetch_frame(con, db.load_sql("hotspots/cell_points_union").replace("{parts}", sql), args)
     frame["h3_r7"] = frame["h3_r7"].fillna(0).astype(np.uint64)
     inside = cells_of(frame, res) == np.uint64(cell)
     return frame.loc[inside].reset_index(drop=True)
