@@ -201,3 +201,22 @@ def test_cell_incidents_and_band_table_read_through_arrow_equal_the_duckdb_frame
     for f, bands in zip((Filters(), Filters(start=date(2024, 2, 3))), fast_bands, strict=True):
         pd.testing.assert_frame_equal(bands, border.band_table(filled, f))
     assert sum(len(r) for r in fast_rows) > 0 and sum(b["count"].sum() for b in fast_bands) > 0
+
+
+@pytest.mark.parametrize("res", [7, 8])
+def test_cell_incidents_with_unstored_cells_equal_those_of_every_point(filled, res) -> None:
+    from analytics.hotspots import cell_incidents, load_cell_incidents, load_points
+    from analytics.hotspots.data import SYSTEM, cells_of
+
+    # Ingest stores 0 for a point without a usable cell (load_points, the reference here, refuses NULL).
+    filled.execute("UPDATE incidents SET h3_r7 = 0 WHERE source_id IN ('S0003', 'S0004', 'S0260', 'S0261')")
+    points = load_points(filled, Filters())
+    points = points.assign(h3_r7=np.zeros(len(points), dtype=np.uint64))  # place every point by coordinates
+    unstored = points[load_points(filled, Filters())["source_id"].isin(["S0003", "S0004", "S0260", "S0261"])]
+    cells = set(cells_of(unstored, res).tolist())
+    assert len(unstored) == 4
+    for cell in cells:
+        got = load_cell_incidents(filled, Filters(), int(cell), res, SYSTEM)
+        expected = cell_incidents(filled, points, int(cell), res, SYSTEM)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True, check_dtype=False)
+        assert set(got["source_id"]) & {"S0003", "S0004", "S0260", "S0261"}

@@ -123,8 +123,9 @@ def load_cell_points(con: duckdb.DuckDBPyConnection, filters: Filters, cell: int
     low, high, ring = r7_range(int(cell), res)
     where, params = where_clause(filters)
     select = incidents_sql("cell_points", viewer)
-    # One simple condition per part, each a filter the scan applies itself (an OR of them is not).
-    parts: list[tuple[str, list[object]]] = [(CELL_CONDITIONS["range"], [low, high]), (CELL_CONDITIONS["none"], [])]
+    # Conditions the scan applies itself: the range or no stored cell (an OR on one column is pushed into
+    # the scan), and the ring's list in a part of its own (list_contains is not).
+    parts: list[tuple[str, list[object]]] = [(CELL_CONDITIONS["range_or_none"], [low, high])]
     if ring:
         parts.append((CELL_CONDITIONS["list"], [[c for c in ring if not low <= c <= high]]))
     sql = "\nUNION ALL\n".join(select + condition + where for condition, _ in parts)
@@ -138,9 +139,8 @@ def load_cell_points(con: duckdb.DuckDBPyConnection, filters: Filters, cell: int
 # Where the stored r7 cell of an incident of one cell can be (see r7_range); bound as UBIGINT, so that
 # the scan compares integers instead of casting every stored cell to the parameter's type.
 CELL_CONDITIONS = {
-    "range": " AND h3_r7 BETWEEN ?::UBIGINT AND ?::UBIGINT",
+    "range_or_none": " AND (h3_r7 BETWEEN ?::UBIGINT AND ?::UBIGINT OR h3_r7 = 0::UBIGINT OR h3_r7 IS NULL)",
     "list": " AND list_contains(?::UBIGINT[], h3_r7)",
-    "none": " AND coalesce(h3_r7, 0) = 0",
 }
 
 
