@@ -153,3 +153,56 @@ def test_ageing_same_as_previous_sql(kpi_con, as_of):  # noqa: F811
         return
     old = old.astype({"direction": "string", "age_bucket": "string", "open": "int64"})
     pd.testing.assert_frame_equal(new, old)
+
+
+# ---------------------------------------------------------------- bulletin_state table (migration 061)
+
+def _frames(con, as_of):
+    return [
+        *[bulletins.bulletin_kpis(con, as_of, start=start, end=end, monthly=monthly)
+          for monthly in (False, True)
+          for start, end in [(None, None), (date(2024, 2, 1), None), (date(2024, 1, 1), date(2024, 6, 10))]],
+        *[bulletins.open_bulletins(con, as_of, limit=limit) for limit in (None, 1, 2, 3, 200)],
+        bulletins.ageing_counts(con, as_of),
+        bulletins.ytd_kpis(con, as_of),
+    ]
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_state_table_gives_the_frames_of_the_raw_sql(kpi_con, as_of):  # noqa: F811
+    kpi_con.execute("DELETE FROM bulletin_state_built")     # forget the build: readers take the raw SQL
+    assert not bulletins.state_fresh(kpi_con)
+    raw = _frames(kpi_con, as_of)
+    bulletins.refresh_state(kpi_con)
+    assert bulletins.state_fresh(kpi_con)
+    assert kpi_con.execute("SELECT count(*) FROM bulletin_state").fetchone()[0] == \
+        kpi_con.execute("SELECT count(*) FROM bulletins").fetchone()[0]
+    for new, old in zip(_frames(kpi_con, as_of), raw, strict=True):
+        pd.testing.assert_frame_equal(new, old)
+
+
+def test_stale_table_is_not_read(kpi_con):  # noqa: F811
+    bulletins.refresh_state(kpi_con)
+    kpi_con.execute("UPDATE bulletin_state SET status_code = 3")     # a wrong table, recorded as fresh ...
+    fresh_wrong = bulletins.ageing_counts(kpi_con, date(2025, 6, 1))
+    kpi_con.execute("DELETE FROM bulletins WHERE bulletin_no = (SELECT min(bulletin_no) FROM bulletins)")
+    assert not bulletins.state_fresh(kpi_con)                        # ... until the data changes: raw SQL again
+    raw = bulletins.ageing_counts(kpi_con, date(2025, 6, 1))
+    assert fresh_wrong.empty and not raw.empty
+
+
+def test_writers_leave_the_table_fresh(kpi_con):  # noqa: F811
+    bulletins.refresh_state_after_load(kpi_con, "bulletins", 1)
+    assert bulletins.state_fresh(kpi_con)
+    pair = kpi_con.execute("SELECT bulletin_no, ref_kind, ref_id, status FROM matches ORDER BY ALL LIMIT 1").fetchone()
+    assert pair is not None
+    before = _frames(kpi_con, date(2025, 6, 1))
+    decision = "rejected" if pair[3] == "confirmed" else "confirmed"
+    bulletins.decide_match(kpi_con, pair[0], pair[1], pair[2], decision, "analyst")
+    assert bulletins.state_fresh(kpi_con)
+    table = _frames(kpi_con, date(2025, 6, 1))
+    kpi_con.execute("DELETE FROM bulletin_state_built")
+    raw = _frames(kpi_con, date(2025, 6, 1))
+    for new, old in zip(table, raw, strict=True):
+        pd.testing.assert_frame_equal(new, old)
+    assert any(not new.equals(old) for new, old in zip(table, before, strict=True))
