@@ -20,15 +20,13 @@ def match_bulletins(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -
     bulletins.propose_for_upload(con, kind, upload_id)
 
 
-# Matching proposals, the per-bulletin state, the CompStat/trend and the border-corridor pre-aggregates: each refreshed
+# Matching proposals, the CompStat/trend and the border-corridor pre-aggregates: each refreshed
 # by the writer, so a reader after an upload never rebuilds anything.
-STEPS: tuple[Step, ...] = (match_bulletins, bulletins.refresh_state_after_load, compstat.refresh_after_load,
-                           border.refresh_after_load)
+STEPS: tuple[Step, ...] = (match_bulletins, compstat.refresh_after_load, border.refresh_after_load)
 
 
-# After an undo only the derived tables need a refresh: the undo scripts drop the proposals of removed rows.
-UNDO_STEPS: tuple[Step, ...] = (bulletins.refresh_state_after_load, compstat.refresh_after_load,
-                                border.refresh_after_load)
+# After an undo only the pre-aggregates need a refresh: the undo scripts drop the proposals of removed rows.
+UNDO_STEPS: tuple[Step, ...] = (compstat.refresh_after_load, border.refresh_after_load)
 
 
 def run_after_undo(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:
