@@ -298,38 +298,18 @@ def decide_match(con: duckdb.DuckDBPyConnection, bulletin_no: str, ref_kind: str
             f"Решение «{decision}» не поддерживается: выберите «подтвердить» или «отклонить».",
             f"Decision {decision!r} is not supported: choose confirm or reject.",
         )
-    # the decision and the bulletin states it changes are written together (one transaction, unless the
-    # caller already holds one)
-    own = _begin(con)
-    try:
-        row = con.execute(
-            "UPDATE matches SET status = ?, decided_by = ?, decided_at = ? "
-            "WHERE bulletin_no = ? AND ref_kind = ? AND ref_id = ?",
-            [decision, username, datetime.now(), bulletin_no, ref_kind, ref_id],
-        ).fetchone()
-        if not row or row[0] == 0:
-            raise UnknownMatch(
-                f"Совпадение {bulletin_no} ↔ {ref_id} не найдено: обновите страницу, список мог измениться.",
-                f"Match {bulletin_no} ↔ {ref_id} was not found: reload the page, the list may have changed.",
-            )
-        refresh_state(con)
-        audit.log_action(con, username, f"match_{decision}", bulletin_no=bulletin_no, ref_kind=ref_kind,
-                         ref_id=ref_id)
-    except BaseException:
-        if own:
-            con.rollback()
-        raise
-    if own:
-        con.commit()
-
-
-def _begin(con: duckdb.DuckDBPyConnection) -> bool:
-    """Open a transaction unless the caller already holds one; True when this call opened it."""
-    try:
-        con.begin()
-    except duckdb.TransactionException:
-        return False
-    return True
+    row = con.execute(
+        "UPDATE matches SET status = ?, decided_by = ?, decided_at = ? "
+        "WHERE bulletin_no = ? AND ref_kind = ? AND ref_id = ?",
+        [decision, username, datetime.now(), bulletin_no, ref_kind, ref_id],
+    ).fetchone()
+    if not row or row[0] == 0:
+        raise UnknownMatch(
+            f"Совпадение {bulletin_no} ↔ {ref_id} не найдено: обновите страницу, список мог измениться.",
+            f"Match {bulletin_no} ↔ {ref_id} was not found: reload the page, the list may have changed.",
+        )
+    audit.log_action(con, username, f"match_{decision}", bulletin_no=bulletin_no, ref_kind=ref_kind,
+                     ref_id=ref_id)
 
 
 def list_matches(con: duckdb.DuckDBPyConnection, status: str | None = None, limit: int | None = None) -> pd.DataFrame:
@@ -409,57 +389,6 @@ def _as_of(as_of: date | None) -> date:
     return as_of or date.today()
 
 
-def state_fresh(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when ``bulletin_state`` was built from the bulletins, decisions and uploads as they are now.
-
-    Parameters
-    ----------
-    con : open database connection.
-
-    Returns
-    -------
-    bool
-    """
-    row = con.execute(load_sql("bulletins/state_fresh")).fetchone()
-    return bool(row and row[0])
-
-
-def refresh_state(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild ``bulletin_state`` (migration 061) and record what it was built from.
-
-    Runs in the caller's transaction and opens none.
-
-    Parameters
-    ----------
-    con : writable connection.
-    """
-    con.execute("DELETE FROM bulletin_state")
-    con.execute(load_sql("bulletins/state_refresh"))
-    con.execute("DELETE FROM bulletin_state_built")
-    con.execute(load_sql("bulletins/state_save"))
-
-
-def refresh_state_after_load(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:
-    """After-load (and after-undo) step: leave ``bulletin_state`` fresh inside the caller's transaction.
-
-    Any upload may change a state (bulletins themselves; the find or fabula date of a confirmed match), and
-    the rebuild reads finds and incidents only for confirmed matches, so every kind rebuilds it.
-
-    Parameters
-    ----------
-    con : connection inside the caller's open transaction.
-    kind : file kind of the upload (unused: every kind rebuilds).
-    upload_id : the upload just written or undone (unused).
-    """
-    del kind, upload_id
-    refresh_state(con)
-
-
-def _state_sql(con: duckdb.DuckDBPyConnection) -> str:
-    """The ``state`` CTE: from ``bulletin_state`` when fresh, else computed from the raw rows (never rebuilt here)."""
-    return load_sql("bulletins/state_table" if state_fresh(con) else "bulletins/state")
-
-
 def bulletin_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None, *, start: date | None = None,
                   end: date | None = None, monthly: bool = False) -> pd.DataFrame:
     """Lifecycle KPIs per direction and object kind for the bulletins sent in a period.
@@ -480,7 +409,7 @@ def bulletin_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None, *, 
         bulletins with a known date, days from sent_on to the first confirmed find or the closing date.
         Only directions/months with bulletins appear (an absent month is missing, not zero).
     """
-    sql = _state_sql(con) + load_sql("bulletins/kpis")
+    sql = load_sql("bulletins/state") + load_sql("bulletins/kpis")
     frame = con.execute(sql, {"as_of": _as_of(as_of), "start": start, "end": end, "monthly": monthly}).df()
     return frame[KPI_COLUMNS]
 
@@ -507,7 +436,7 @@ def open_bulletins(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
         bulletin_no, direction, initiator_side, object_kind, sent_on, unit, make_model, identifier,
         age_days, age_bucket (one of :data:`AGE_BUCKETS`: 0–30, 31–90, 91–365, >365 days).
     """
-    sql = _state_sql(con) + load_sql("bulletins/open_list")
+    sql = load_sql("bulletins/state") + load_sql("bulletins/open_list")
     return con.execute(sql, {"as_of": _as_of(as_of), "limit": limit}).df()
 
 
@@ -550,7 +479,7 @@ def ageing_counts(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> 
     pandas.DataFrame
         direction, age_bucket, open — the same rows as ``ageing_summary(open_bulletins(con, as_of))``.
     """
-    frame = con.execute(_state_sql(con) + load_sql("bulletins/ageing"), {"as_of": _as_of(as_of)}).df()
+    frame = con.execute(load_sql("bulletins/state") + load_sql("bulletins/ageing"), {"as_of": _as_of(as_of)}).df()
     if frame.empty:
         return _empty_ageing()
     return frame.astype({"direction": "string", "age_bucket": "string", "open": "int64"})
