@@ -185,9 +185,14 @@ def _match_params(same_side: bool, upload_id: int | None = None) -> dict[str, ob
     return params
 
 
+# The head of the candidate query per scope: every record, or the rows of one upload of that kind.
+CANDIDATE_SCOPES = {"all": "bulletins/candidates_all", "bulletins": "bulletins/candidates_bulletins",
+                    "finds": "bulletins/candidates_finds", "incidents": "bulletins/candidates_incidents"}
+
+
 def _candidates_sql(scope: str = "all") -> str:
     """The candidate query over every record (``all``) or over the rows of one upload of that kind."""
-    return load_sql(f"bulletins/candidates_{scope}") + load_sql("bulletins/candidates")
+    return load_sql(CANDIDATE_SCOPES[scope]) + load_sql("bulletins/candidates")
 
 
 def find_candidates(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) -> pd.DataFrame:
