@@ -59,6 +59,10 @@ class UnknownUpload(IngestError):
     """``undo_upload`` was asked for an upload that does not exist or was already undone."""
 
 
+class UndoBusy(IngestError):
+    """A concurrent load or undo made the undo conflict; it was rolled back and can be repeated."""
+
+
 class UndoNotAllowed(IngestError):
     """The user may not undo this upload (its role loads no files, or the upload is of the other side)."""
 

@@ -13,8 +13,9 @@ from analytics.audit import log_action
 from analytics.db import load_sql
 from analytics.exports import to_safe_csv_bytes
 from analytics.ingest.after_load import run_after_undo
-from analytics.ingest.errors import UndoNotAllowed, UnknownUpload
+from analytics.ingest.errors import UndoBusy, UndoNotAllowed, UnknownUpload
 from analytics.ingest.kinds import INCIDENT_KINDS
+from analytics.ingest.transactions import is_write_conflict, rollback
 
 UNDO_SQL = {"bulletins": "undo_bulletins", "finds": "undo_finds", "operations": "undo_operations"}
 
@@ -81,8 +82,16 @@ def undo_upload(con: duckdb.DuckDBPyConnection, upload_id: int, user: str, viewe
         log_action(con, user, "undo", upload_id=upload_id, file=file_name, kind=kind)
         con.execute("DROP TABLE ingest_undo")
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as exc:
+        rollback(con)
+        if is_write_conflict(exc):
+            # a load (or another undo) wrote the same rows meanwhile: nothing of the undo stayed
+            raise UndoBusy(
+                f"загрузка №{upload_id} не отменена: в это время шла другая загрузка или отмена. "
+                "Обновите страницу и повторите отмену.",
+                f"upload #{upload_id} was not undone: another upload or undo was running at the same time. "
+                "Refresh the page and undo it again.",
+            ) from exc
         raise
 
 

@@ -32,6 +32,7 @@ from analytics.ingest.pipeline import (
     write_rejects,
 )
 from analytics.ingest.reader import exact_line_numbers, read_raw, scan_file, utf8_copy
+from analytics.ingest.transactions import is_write_conflict, rollback
 
 # How long a load waits for a concurrent load of the same side (a 5M-row file takes about a minute).
 RETRY_SECONDS = 600
@@ -218,19 +219,6 @@ def _parse(con: duckdb.DuckDBPyConnection, source: Path, detection: Detection,
         return 0, exc
 
 
-def _is_write_conflict(exc: BaseException) -> bool:
-    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.TransactionException as exc:
-        # a COMMIT that failed (a write conflict found at commit) has rolled back already
-        if "no transaction is active" not in str(exc):
-            raise
-
-
 def _load_with_retry(con: duckdb.DuckDBPyConnection, detection: Detection, exact: bool, name: str, sha256: str,
                      user: str, today: date | None, load_rows: Callable[[duckdb.DuckDBPyConnection], None],
                      count_rows: Callable[[duckdb.DuckDBPyConnection], dict[str, int]]) -> IngestResult:
@@ -248,8 +236,8 @@ def _load_with_retry(con: duckdb.DuckDBPyConnection, detection: Detection, exact
             con.execute("COMMIT")
             return result
         except BaseException as exc:
-            _rollback(con)
-            if not _is_write_conflict(exc):
+            rollback(con)
+            if not is_write_conflict(exc):
                 raise
             if time.monotonic() > deadline:
                 raise LoadBusy(
