@@ -29,11 +29,6 @@ SPARE_COLUMNS = 4
 TAIL = 65536
 
 
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of the file's bytes (the identity used to refuse loading the same file twice)."""
-    return scan_file(path)[0]
-
-
 def scan_file(path: Path) -> tuple[str, int]:
     """One pass over the file's bytes: (hex SHA-256, number of lines up to the last non-blank one).
 
