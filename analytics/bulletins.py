@@ -252,9 +252,6 @@ def propose_matches(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) 
     return 0
 
 
-INCIDENT_KINDS = ("kz_incidents", "kg_incidents", "incidents")
-
-
 def propose_for_upload(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> int:
     """After-load step: scan the upload's incident fabulas and propose the pairs its rows make.
 
@@ -273,6 +270,9 @@ def propose_for_upload(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int
     int
         Number of pairs proposed.
     """
+    # imported here: analytics.ingest imports the loader, whose after-load steps call this function
+    from analytics.ingest.kinds import INCIDENT_KINDS
+
     if kind in INCIDENT_KINDS:
         scan_incident_identifiers(con, upload_id)
         scope = "incidents"
