@@ -146,6 +146,7 @@ def run(rows: int, out_dir: Path, skip_app: bool, runs: int, bulletins: int, fin
         _log("slides")
         seconds, detail = features.time_slides(con, out_dir)
         _store(result, notes, "slides_s", seconds, detail)
+        result["slides_cold_s"] = detail.get("cold_s")
     finally:
         con.close()
 

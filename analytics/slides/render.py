@@ -213,6 +213,24 @@ def warm_up() -> bool:
     return True
 
 
+def wait_until_ready(timeout: float = RENDER_TIMEOUT_S) -> bool:
+    """Block until the started renderer has booted and warmed up (what a page opening leads to).
+
+    Returns
+    -------
+    bool
+        False when no renderer was started, or it failed or did not get ready in ``timeout`` seconds.
+    """
+    server = _SERVER
+    if server is None:
+        return False
+    try:
+        server.opened.result(timeout)
+    except Exception:  # noqa: BLE001 (a failed start is reported by the render that needs it)
+        return False
+    return True
+
+
 def stop_renderer() -> None:
     """Stop the renderer (tests, or after a failed render so the next call starts afresh)."""
     global _SERVER
