@@ -365,16 +365,32 @@ def reference_points(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, np.ndarr
     -------
     (crossings, settlements) : ``{column: numpy.ndarray}`` each, columns as in the two functions.
     """
-    return _column_arrays(con, "hotspots/crossings"), _column_arrays(con, "hotspots/settlements")
-
-
-def _column_arrays(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, np.ndarray]:
-    cursor = con.execute(db.load_sql(name))
-    columns = [d[0] for d in cursor.description or []]
+    # One statement for both layers, sorted here as crossings.sql and settlements.sql sort (a dozen rows: a
+    # string sort in DuckDB cost more than the rest of the query).
+    cursor = con.execute(db.load_sql("hotspots/reference_points"))
+    names = [d[0] for d in cursor.description or []]
     rows = cursor.fetchall()
+    at = {name: i for i, name in enumerate(names)}
+    crossing_rows = sorted((r for r in rows if r[0] == "crossing"), key=lambda r: _order_key(r, at, ("name_ru",)))
+    seat_rows = sorted((r for r in rows if r[0] == "settlement"),
+                       key=lambda r: _order_key(r, at, ("side", "oblast", "district")))
+    return (_column_arrays(crossing_rows, at, CROSSING_COLUMNS), _column_arrays(seat_rows, at, SETTLEMENT_COLUMNS))
+
+
+CROSSING_COLUMNS = ("name_ru", "name_en", "kz_post", "kg_post", "lat", "lon", "source")
+SETTLEMENT_COLUMNS = ("district", "oblast", "side", "seat_ru", "name_ru", "name_en", "lat", "lon")
+
+
+def _order_key(row: tuple[Any, ...], at: dict[str, int], columns: tuple[str, ...]) -> tuple[Any, ...]:
+    # ORDER BY in DuckDB: ascending, NULLs last, strings by code point (Python's order of str).
+    return tuple((row[at[c]] is None, row[at[c]] or "") for c in columns)
+
+
+def _column_arrays(rows: list[tuple[Any, ...]], at: dict[str, int], columns: tuple[str, ...]
+                   ) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
-    for i, column in enumerate(columns):
-        values = [row[i] for row in rows]
+    for column in columns:
+        values = [row[at[column]] for row in rows]
         out[column] = (np.array([np.nan if v is None else v for v in values], dtype=np.float64)
                        if column in ("lat", "lon") else np.array(values, dtype=object))
     return out
