@@ -390,8 +390,25 @@ def match_card_text(match: dict, lang: str = "ru") -> str:
 
 # ---------------------------------------------------------------- lifecycle KPIs
 
+# The general form of each lifecycle query (appended to bulletins/state.sql); bulletins/<name>_plain.sql is the
+# same query for a database without confirmed matches.
+STATE_QUERIES = {"ageing": "bulletins/ageing", "kpis": "bulletins/kpis", "open": "bulletins/open_list"}
+
 def _as_of(as_of: date | None) -> date:
     return as_of or date.today()
+
+
+def _state_sql(con: duckdb.DuckDBPyConnection, query: str) -> str:
+    """The lifecycle query ``query`` (``ageing``, ``kpis`` or ``open``) in the form this database needs.
+
+    Without any confirmed match a bulletin's state depends on its own row only, and the ``*_plain`` form reads
+    the bulletins alone (about a third of the time of the general form at 100k bulletins: no join, no union, a
+    much smaller plan). With confirmed matches the general form (``state.sql`` + the query) dates the finds.
+    """
+    row = con.execute("SELECT EXISTS (SELECT 1 FROM matches WHERE status = 'confirmed')").fetchone()
+    if row and row[0]:
+        return load_sql("bulletins/state") + load_sql(STATE_QUERIES[query])
+    return load_sql(f"bulletins/{query}_plain")
 
 
 def bulletin_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None, *, start: date | None = None,
@@ -414,8 +431,7 @@ def bulletin_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None, *, 
         bulletins with a known date, days from sent_on to the first confirmed find or the closing date.
         Only directions/months with bulletins appear (an absent month is missing, not zero).
     """
-    sql = load_sql("bulletins/state") + load_sql("bulletins/kpis")
-    frame = con.execute(sql, {"as_of": _as_of(as_of), "start": start, "end": end, "monthly": monthly}).df()
+    frame = con.execute(_state_sql(con, "kpis"), {"as_of": _as_of(as_of), "start": start, "end": end, "monthly": monthly}).df()
     return frame[KPI_COLUMNS]
 
 
@@ -441,8 +457,7 @@ def open_bulletins(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
         bulletin_no, direction, initiator_side, object_kind, sent_on, unit, make_model, identifier,
         age_days, age_bucket (one of :data:`AGE_BUCKETS`: 0–30, 31–90, 91–365, >365 days).
     """
-    sql = load_sql("bulletins/state") + load_sql("bulletins/open_list")
-    return con.execute(sql, {"as_of": _as_of(as_of), "limit": limit}).df()
+    return con.execute(_state_sql(con, "open"), {"as_of": _as_of(as_of), "limit": limit}).df()
 
 
 def _empty_ageing() -> pd.DataFrame:
@@ -484,7 +499,7 @@ def ageing_counts(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> 
     pandas.DataFrame
         direction, age_bucket, open — the same rows as ``ageing_summary(open_bulletins(con, as_of))``.
     """
-    frame = con.execute(load_sql("bulletins/state") + load_sql("bulletins/ageing"), {"as_of": _as_of(as_of)}).df()
+    frame = con.execute(_state_sql(con, "ageing"), {"as_of": _as_of(as_of)}).df()
     if frame.empty:
         return _empty_ageing()
     return frame.astype({"direction": "string", "age_bucket": "string", "open": "int64"})

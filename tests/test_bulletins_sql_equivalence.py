@@ -153,3 +153,64 @@ def test_ageing_same_as_previous_sql(kpi_con, as_of):  # noqa: F811
         return
     old = old.astype({"direction": "string", "age_bucket": "string", "open": "int64"})
     pd.testing.assert_frame_equal(new, old)
+
+
+# ---- the *_plain SQL (no confirmed match): the same frames as the general SQL on the same rows
+
+@pytest.fixture
+def plain_con(kpi_con):  # noqa: F811
+    """The KPI fixture with its confirmed matches turned back into proposals: no bulletin is found by a find."""
+    kpi_con.execute("UPDATE matches SET status = 'proposed', decided_by = NULL, decided_at = NULL")
+    return kpi_con
+
+
+def _general(con, name, params):
+    return con.execute(bulletins.load_sql("bulletins/state") + bulletins.load_sql(bulletins.STATE_QUERIES[name]),
+                       params).df()
+
+
+def test_plain_sql_chosen_only_without_confirmed_matches(kpi_con):  # noqa: F811
+    assert "state AS" in bulletins._state_sql(kpi_con, "kpis")
+    kpi_con.execute("UPDATE matches SET status = 'rejected'")
+    assert bulletins._state_sql(kpi_con, "kpis") == bulletins.load_sql("bulletins/kpis_plain")
+
+
+@pytest.mark.parametrize("as_of", DATES)
+@pytest.mark.parametrize("monthly", [False, True])
+@pytest.mark.parametrize("period", [(None, None), (date(2024, 2, 1), None), (date(2024, 1, 1), date(2024, 6, 10))])
+def test_plain_kpis_same_as_general_sql(plain_con, as_of, monthly, period):
+    start, end = period
+    new = bulletins.bulletin_kpis(plain_con, as_of, start=start, end=end, monthly=monthly)
+    general = _general(plain_con, "kpis", {"as_of": as_of, "start": start, "end": end, "monthly": monthly})
+    pd.testing.assert_frame_equal(new, general[bulletins.KPI_COLUMNS])
+    old = _old(plain_con, OLD_KPIS, {"as_of": as_of, "start": start, "end": end, "monthly": monthly})
+    pd.testing.assert_frame_equal(new, old[bulletins.KPI_COLUMNS])
+
+
+@pytest.mark.parametrize("as_of", DATES)
+@pytest.mark.parametrize("limit", [None, 1, 2, 3, 4, 200])
+def test_plain_open_list_same_as_general_sql(plain_con, as_of, limit):
+    new = bulletins.open_bulletins(plain_con, as_of, limit=limit)
+    pd.testing.assert_frame_equal(new, _general(plain_con, "open", {"as_of": as_of, "limit": limit}))
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_plain_ageing_same_as_general_sql(plain_con, as_of):
+    new = bulletins.ageing_counts(plain_con, as_of)
+    general = _general(plain_con, "ageing", {"as_of": as_of})
+    if general.empty:
+        assert new.empty
+        return
+    pd.testing.assert_frame_equal(new, general.astype({"direction": "string", "age_bucket": "string",
+                                                       "open": "int64"}))
+
+
+def test_plain_kpis_exact(plain_con):
+    # B3 and C2 are no longer found through their finds: B3 is open, C2 counts from its closing date (7 days)
+    kpis = bulletins.bulletin_kpis(plain_con, date(2024, 12, 31))
+    car = kpis[(kpis["direction"] == "KZ→KG") & (kpis["object_kind"] == "vehicle")].iloc[0]
+    assert (car.sent, car.found, car.returned, car.withdrawn, car.open) == (6, 3, 1, 1, 2)
+    assert car.median_days == 20.0                       # days 10, 20, 30
+    phone = kpis[(kpis["direction"] == "KG→KZ") & (kpis["object_kind"] == "phone")].iloc[0]
+    assert (phone.sent, phone.found, phone.open) == (3, 2, 1)
+    assert phone.median_days == 7.0
