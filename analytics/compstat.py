@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -260,7 +261,36 @@ def data_state(con: duckdb.DuckDBPyConnection) -> DataState:
     """
     row = con.execute(db.load_sql("compstat/state")).fetchone()
     assert row is not None  # an aggregate over incidents always returns one row
-    return DataState(_fresh(row), row[4], row[5], reference.cached_tables(con, row[6]))
+    return DataState(_fresh(row), row[4], row[5], reference.cached_tables(con, database_file(con)))
+
+
+# connection or cursor -> the file of its database (None in memory). A connection never changes database
+# (nothing here ATTACHes or USEs another), so this is read once per connection object rather than in every
+# data_state (a catalog function scan cost a fifth of that statement). Weak keys: a closed, dropped
+# connection leaves the table.
+_DATABASE_FILES: weakref.WeakKeyDictionary[Any, str | None] = weakref.WeakKeyDictionary()
+
+
+def database_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Path of the database file ``con`` works on; ``None`` for an in-memory database.
+
+    Parameters
+    ----------
+    con : open connection or cursor.
+
+    Returns
+    -------
+    str or None
+    """
+    try:
+        return _DATABASE_FILES[con]
+    except (KeyError, TypeError):
+        pass
+    row = con.execute(db.load_sql("compstat/database_file")).fetchone()
+    path = str(row[0]) if row is not None and row[0] is not None else None
+    with contextlib.suppress(TypeError):  # an object without weak references: read every time
+        _DATABASE_FILES[con] = path
+    return path
 
 
 # --------------------------------------------------------------------------- counting engine
@@ -340,10 +370,17 @@ def count_rows(con: duckdb.DuckDBPyConnection, ranges: Sequence[tuple[date, date
     totals: dict[tuple[Any, ...], list[int]] = {}
 
     def merge(rows: list[tuple[Any, ...]], columns: list[int]) -> None:
+        # Hot loop (up to a thousand rows per statement): a dict lookup before allocating, values are
+        # Python ints already (None when a FILTER matched nothing).
+        size = len(ranges)
         for row in rows:
-            counts = totals.setdefault(tuple(row[:width]), [0] * len(ranges))
+            key = row[:width]
+            counts = totals.get(key)
+            if counts is None:
+                counts = totals[key] = [0] * size
             for column, value in zip(columns, row[width:], strict=True):
-                counts[column] += int(value or 0)
+                if value:
+                    counts[column] += value
 
     # Two plain statements (edge days from incidents, whole months from the pre-aggregate) merged here:
     # cheaper than one UNION with an outer re-aggregation. Positional parameters bind in text order.

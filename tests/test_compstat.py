@@ -553,3 +553,16 @@ def test_migration_090_forgets_a_state_its_new_tables_do_not_match(tmp_path):
     assert not compstat.aggregates_fresh(again)
     assert compstat.count_by(again, {"jan": (date(2024, 1, 1), date(2024, 1, 31))})["jan"].tolist() == [1]
     again.close()
+
+
+def test_database_file_is_read_once_per_connection_and_right(tmp_path):
+    from analytics import db
+
+    first, second = db.connect(tmp_path / "a.duckdb"), db.connect(tmp_path / "b.duckdb")
+    assert compstat.database_file(first) == str(tmp_path / "a.duckdb")
+    assert compstat.database_file(second) == str(tmp_path / "b.duckdb")  # each connection its own file
+    assert compstat.database_file(first.cursor()) == str(tmp_path / "a.duckdb")
+    assert compstat.database_file(db.connect(":memory:")) is None
+    assert compstat._DATABASE_FILES[first] == str(tmp_path / "a.duckdb")  # remembered for the connection
+    first.close()
+    second.close()
