@@ -382,51 +382,61 @@ def count_rows(con: duckdb.DuckDBPyConnection, ranges: Sequence[tuple[date, date
                 if value:
                     counts[column] += value
 
-    # Two plain statements (edge days from incidents, whole months from the pre-aggregate) merged here:
-    # cheaper than one UNION with an outer re-aggregation. Positional parameters bind in text order.
+    # Edge days (incidents or incidents_daily) and whole months (a monthly pre-aggregate) are each grouped in
+    # their own SELECT and merged here: cheaper than an outer re-aggregation. Every part has one value column
+    # per range (NULL where the part does not serve the range), so the parts go to DuckDB as one UNION ALL:
+    # one statement to parse, plan and run instead of two. Positional parameters bind in text order.
+    statements: list[tuple[str, list[object]]] = []
+
+    def widen(expressions: dict[int, str]) -> str:
+        return ", ".join(expressions.get(i, "NULL") for i in range(len(ranges)))
+
     raw_spans = _merge_spans([span for spans in raw_per_range for span in spans])
     if raw_spans and coarse:
         params: list[object] = []
-        columns = [i for i, spans in enumerate(raw_per_range) if spans]
-        sums = [f"sum(n) FILTER (WHERE {_between_any('day', raw_per_range[i], params)})" for i in columns]
+        sums = {i: f"sum(n) FILTER (WHERE {_between_any('day', spans, params)})"
+                for i, spans in enumerate(raw_per_range) if spans}
         day_dims = "".join(f"{DAILY_DIMENSIONS[d]} AS {d}, " for d in dims)
         params.extend([raw_spans[0][0], raw_spans[-1][1], *flt_params])
-        sql = _fill("compstat/count_daily", dims=day_dims, sums=", ".join(sums), filters=flt_sql,
-                    group_by="GROUP BY ALL" if dims else "")
-        merge(con.execute(sql, params).fetchall(), columns)
+        statements.append((_fill("compstat/count_daily", dims=day_dims, sums=widen(sums), filters=flt_sql,
+                                 group_by="GROUP BY ALL" if dims else ""), params))
     elif raw_spans:
         params = []
-        columns = [i for i, spans in enumerate(raw_per_range) if spans]
         raw_dims = "".join(f"{DIMENSIONS[d][0]} AS {d}, " for d in dims)
         if len(raw_spans) == 1:
             # One span: a flat scan-and-group without the UNION subquery (a quarter cheaper at 1M rows).
-            counts = [f"count(*) FILTER (WHERE {_between_any('registered_on', raw_per_range[i], params)})"
-                      for i in columns]
+            counts = {i: f"count(*) FILTER (WHERE {_between_any('registered_on', spans, params)})"
+                      for i, spans in enumerate(raw_per_range) if spans}
             params.extend([*raw_spans[0], *flt_params])
-            sql = _fill("compstat/count_raw_flat", dims=raw_dims, counts=", ".join(counts),
+            sql = _fill("compstat/count_raw_flat", dims=raw_dims, counts=widen(counts),
                         filters=flt_sql, group_by="GROUP BY ALL" if dims else "")
         else:
-            counts = [f"count(*) FILTER (WHERE {_between_any('day', raw_per_range[i], params)})" for i in columns]
+            counts = {i: f"count(*) FILTER (WHERE {_between_any('day', spans, params)})"
+                      for i, spans in enumerate(raw_per_range) if spans}
             # One scan per disjoint span, each a plain range predicate that row-group zonemaps can prune.
             scans = []
             for start, end in raw_spans:
                 scans.append(_fill("compstat/count_raw_scan", dims=raw_dims, **fragments))
                 params.extend([start, end, *flt_params])
-            sql = _fill("compstat/count_raw", dims="".join(f"{d}, " for d in dims), counts=", ".join(counts),
+            sql = _fill("compstat/count_raw", dims="".join(f"{d}, " for d in dims), counts=widen(counts),
                         scans=" UNION ALL ".join(scans), **fragments)
-        merge(con.execute(sql, params).fetchall(), columns)
+        statements.append((sql, params))
     month_spans = [span for span in months_per_range if span is not None]
     if month_spans:
         params = []
-        columns = [i for i, span in enumerate(months_per_range) if span is not None]
-        sums = [f"sum(n) FILTER (WHERE {_between_any('month', [months_per_range[i]], params)})"  # type: ignore[list-item]
-                for i in columns]
+        sums = {i: f"sum(n) FILTER (WHERE {_between_any('month', [span], params)})"
+                for i, span in enumerate(months_per_range) if span is not None}
         agg_dims = "".join(f"{DIMENSIONS[d][1]} AS {d}, " for d in dims)
         table = "incidents_monthly_coarse" if coarse else \
             "incidents_monthly_status" if "status" in dims else "incidents_monthly"
         params.extend([min(span[0] for span in month_spans), max(span[1] for span in month_spans), *flt_params])
-        sql = _fill("compstat/count_monthly", dims=agg_dims, sums=", ".join(sums), table=table, **fragments)
-        merge(con.execute(sql, params).fetchall(), columns)
+        statements.append((_fill("compstat/count_monthly", dims=agg_dims, sums=widen(sums), table=table,
+                                 **fragments), params))
+    if statements:
+        sql = statements[0][0] if len(statements) == 1 else \
+            "\nUNION ALL\n".join(f"(\n{part}\n)" for part, _ in statements)
+        merge(con.execute(sql, [value for _, params in statements for value in params]).fetchall(),
+              list(range(len(ranges))))
     if not dims:
         return [tuple(totals.get((), [0] * len(ranges)))]
     return [(*key, *counts) for key, counts in totals.items() if any(counts)]
