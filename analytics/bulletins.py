@@ -457,7 +457,17 @@ def open_bulletins(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
         bulletin_no, direction, initiator_side, object_kind, sent_on, unit, make_model, identifier,
         age_days, age_bucket (one of :data:`AGE_BUCKETS`: 0–30, 31–90, 91–365, >365 days).
     """
-    return con.execute(_state_sql(con, "open"), {"as_of": _as_of(as_of), "limit": limit}).df()
+    params: dict[str, object] = {"as_of": _as_of(as_of), "limit": limit}
+    sql = _state_sql(con, "open")
+    if limit is not None and sql == load_sql("bulletins/open_plain"):
+        row = con.execute(load_sql("bulletins/open_cutoff"), params).fetchone()
+        if row and row[0] is not None:
+            frame = con.execute(load_sql("bulletins/open_plain_cut"), {**params, "last_day": row[0]}).df()
+            # fewer rows than asked: all open bulletins fit (small database), or a load or undo committed
+            # between the two statements — the one-statement form answers both from one snapshot
+            if len(frame) >= limit:
+                return frame
+    return con.execute(sql, params).df()
 
 
 def _empty_ageing() -> pd.DataFrame:
@@ -499,10 +509,30 @@ def ageing_counts(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> 
     pandas.DataFrame
         direction, age_bucket, open — the same rows as ``ageing_summary(open_bulletins(con, as_of))``.
     """
-    frame = con.execute(_state_sql(con, "ageing"), {"as_of": _as_of(as_of)}).df()
+    sql = _state_sql(con, "ageing")
+    if sql == load_sql("bulletins/ageing_plain"):
+        return _pad_ageing(con.execute(sql, {"as_of": _as_of(as_of)}).fetchall())
+    frame = con.execute(sql, {"as_of": _as_of(as_of)}).df()
     if frame.empty:
         return _empty_ageing()
     return frame.astype({"direction": "string", "age_bucket": "string", "open": "int64"})
+
+
+def _pad_ageing(counts: list[tuple]) -> pd.DataFrame:
+    """Counts per (initiating side, bucket position 1–4) as :func:`ageing_summary` lays them out: every bucket of
+    each direction that has open bulletins, KZ→KG and KG→KZ first, then any other direction by name."""
+    if not counts:
+        return _empty_ageing()
+    labels = {"KZ": DIRECTIONS[0], "KG": DIRECTIONS[1]}
+    totals: dict[str, list[int]] = {}
+    for side, position, count in counts:
+        totals.setdefault(labels.get(side, side), [0] * len(AGE_BUCKETS))[position - 1] += count
+    directions = [d for d in DIRECTIONS if d in totals] + sorted(set(totals) - set(DIRECTIONS))
+    return pd.DataFrame({
+        "direction": pd.array([d for d in directions for _ in AGE_BUCKETS], dtype="string"),
+        "age_bucket": pd.array(list(AGE_BUCKETS) * len(directions), dtype="string"),
+        "open": pd.array([n for d in directions for n in totals[d]], dtype="int64"),
+    })
 
 
 OPEN_LIMIT = 200
