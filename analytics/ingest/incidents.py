@@ -68,4 +68,6 @@ def load_incidents(con: duckdb.DuckDBPyConnection) -> None:
     if scalar(con, "SELECT count(*) FROM ingest_outcome WHERE outcome = 'updated'"):
         run_sql(con, "incidents_replace")
     run_sql(con, "incidents_insert")
-    run_sql(con, "incidents_warnings")
+    run_sql(con, "incidents_warn_candidates")
+    if scalar(con, "SELECT count(*) FROM ingest_warn_candidates"):
+        run_sql(con, "incidents_warnings")

@@ -1,8 +1,9 @@
--- Incidents, step 5: every problem that does not reject a row is a warning on it (accepted and updated rows).
--- Rows with any problem are picked in one pass, then each check runs on that (usually small) set.
+-- Incidents, step 5b: every problem that does not reject a row is a warning on it (accepted and updated rows).
+-- Rows with a problem are picked among the candidates of step 5a, then each check runs on that (small) set.
 CREATE OR REPLACE TEMP TABLE ingest_warn_rows AS
 SELECT r.*
 FROM ingest_ready r
+SEMI JOIN ingest_warn_candidates c ON c.rid = r.rid
 SEMI JOIN ingest_outcome o ON o.rid = r.rid AND o.outcome <> 'duplicate'
 WHERE (r.occurred_raw IS NOT NULL AND r.occurred_at IS NULL)
    OR CAST(r.occurred_at AS DATE) > r.registered_on
