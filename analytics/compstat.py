@@ -432,6 +432,11 @@ def count_rows(con: duckdb.DuckDBPyConnection, ranges: Sequence[tuple[date, date
         params.extend([min(span[0] for span in month_spans), max(span[1] for span in month_spans), *flt_params])
         statements.append((_fill("compstat/count_monthly", dims=agg_dims, sums=widen(sums), table=table,
                                  **fragments), params))
+    if len(statements) == 1 and dims:
+        # One grouped SELECT: its keys are distinct already, nothing to merge (NULL sums are zeros).
+        sql, params = statements[0]
+        return [row if None not in row else (*row[:width], *(value or 0 for value in row[width:]))
+                for row in con.execute(sql, params).fetchall() if any(row[width:])]
     if statements:
         sql = statements[0][0] if len(statements) == 1 else \
             "\nUNION ALL\n".join(f"(\n{part}\n)" for part, _ in statements)
