@@ -234,3 +234,27 @@ def test_cached_neighbour_rows_equal_h3_grid_disk() -> None:
             expected += [-1] * (matrix.shape[1] - len(expected))
             assert row.tolist() == expected
         assert (matrix[grown.index(pentagon)] == -1).sum() >= 1
+
+
+def _gi_star_by_frames(cells: pd.DataFrame, k: int = 1, fill: bool = True) -> pd.DataFrame:
+    """Gi* as it was computed before the array path: groupby, reindex, sort the frame."""
+    from analytics.hotspots.gistar import dilate, gi_star_arrays, neighbour_matrix
+
+    given = cells.groupby("h3", sort=False)["count"].sum()
+    universe = dilate(given.index.to_numpy(np.uint64), k) if fill else np.sort(given.index.to_numpy(np.uint64))
+    counts = given.reindex(universe, fill_value=0).to_numpy(np.float64)
+    result = gi_star_arrays(counts, neighbour_matrix(universe, k), 999, np.random.default_rng(0))
+    out = pd.DataFrame({"h3": universe, "count": counts.astype(np.int64), **result})
+    return out.sort_values(["gi_z", "h3"], ascending=[False, True], ignore_index=True)
+
+
+def test_gi_star_array_path_equals_the_frame_path(filled) -> None:
+    counts, _ = cell_counts(filled, Filters(), 7)
+    shuffled = counts.sample(frac=1, random_state=0)
+    cases = [counts, shuffled, pd.concat([counts, counts]), counts.assign(count=counts["count"].astype(float)),
+             counts.iloc[:1]]
+    for cells in cases:
+        for k in (1, 2):
+            for fill in (True, False):
+                pd.testing.assert_frame_equal(compute_gi_star(cells, k=k, fill=fill),
+                                              _gi_star_by_frames(cells, k, fill), check_exact=True)

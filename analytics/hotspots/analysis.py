@@ -13,7 +13,7 @@ from analytics import sharing
 from analytics.access import SYSTEM, Viewer
 from analytics.filters import Filters
 from analytics.hotspots import data
-from analytics.hotspots.gistar import GI_COLUMNS, compute_gi_star
+from analytics.hotspots.gistar import GI_COLUMNS, gi_star_columns
 from analytics.hotspots.nearrepeat import NEAR_REPEAT_CATEGORIES, linked_series
 
 CELL_COLUMNS = ["h3", "lat", "lon", "count", "gi_z", "p_norm", "p_sim", "p_fdr", "class"]
@@ -75,15 +75,17 @@ def analyse_hotspots(con: duckdb.DuckDBPyConnection, filters: Filters, res: int 
     :func:`analytics.hotspots.data.load_points` (a :class:`HotspotPointsResult`) or ``None`` when not asked for.
     """
     counts, resolution = data.cell_counts(con, filters, res, viewer)
-    gi = compute_gi_star(counts, k=k, permutations=permutations, seed=seed)
-    lat, lon = data.cell_centres(gi["h3"].to_numpy(np.uint64))
-    cells = gi.assign(lat=lat, lon=lon)
-    if cells.empty:
+    if counts.empty:
         cells = pd.DataFrame({c: pd.Series([], dtype=GI_COLUMNS.get(c, np.float64)) for c in CELL_COLUMNS})
+    else:
+        # Gi* columns and cell centres into one frame of the final columns (building, assigning and
+        # selecting three frames cost as much as the statistics).
+        gi = gi_star_columns(counts, k=k, permutations=permutations, seed=seed)
+        gi["lat"], gi["lon"] = data.cell_centres(gi["h3"])
+        cells = pd.DataFrame({c: gi[c] for c in CELL_COLUMNS})
     if points:
-        return HotspotPointsResult(res=resolution, points=data.load_points(con, filters, viewer),
-                                   cells=cells[CELL_COLUMNS])
-    return HotspotResult(res=resolution, points=None, cells=cells[CELL_COLUMNS])
+        return HotspotPointsResult(res=resolution, points=data.load_points(con, filters, viewer), cells=cells)
+    return HotspotResult(res=resolution, points=None, cells=cells)
 
 
 def cell_incidents(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, cell: int, res: int,

@@ -196,13 +196,40 @@ def compute_gi_star(cells: pd.DataFrame, k: int = 1, permutations: int = 999, se
     """
     if cells.empty:
         return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in GI_COLUMNS.items()})
-    given = cells.groupby("h3", sort=False)["count"].sum()
-    universe = dilate(given.index.to_numpy(np.uint64), k) if fill else np.sort(given.index.to_numpy(np.uint64))
-    counts = given.reindex(universe, fill_value=0).to_numpy(np.float64)
+    return pd.DataFrame(gi_star_columns(cells, k, permutations, seed, fill))
+
+
+def gi_star_columns(cells: pd.DataFrame, k: int = 1, permutations: int = 999, seed: int = 0,
+                    fill: bool = True) -> dict[str, np.ndarray]:
+    """:func:`compute_gi_star` as column arrays in its order (for callers that add columns before building
+    their own frame: one frame instead of three).
+
+    Parameters
+    ----------
+    cells : as :func:`compute_gi_star`, not empty.
+    k, permutations, seed, fill : as :func:`compute_gi_star`.
+
+    Returns
+    -------
+    dict of numpy arrays, keys as :data:`GI_COLUMNS`, rows sorted by ``gi_z`` descending then cell.
+    """
+    h3_cells = cells["h3"].to_numpy(np.uint64)
+    values = cells["count"].to_numpy()
+    if values.dtype.kind in "iu" and (h3_cells.size < 2 or bool((h3_cells[1:] > h3_cells[:-1]).all())):
+        # Distinct sorted cells with integer counts (what cell_counts gives): the groupby and reindex below
+        # would return them as they are, so the counts are placed into the universe directly.
+        given_cells = h3_cells
+        universe = dilate(given_cells, k) if fill else given_cells.copy()
+        counts = np.zeros(universe.size, dtype=np.float64)
+        counts[np.searchsorted(universe, given_cells)] = values
+    else:
+        given = cells.groupby("h3", sort=False)["count"].sum()
+        universe = dilate(given.index.to_numpy(np.uint64), k) if fill else np.sort(given.index.to_numpy(np.uint64))
+        counts = given.reindex(universe, fill_value=0).to_numpy(np.float64)
     result = gi_star_arrays(counts, neighbour_matrix(universe, k), permutations, np.random.default_rng(seed))
-    # z descending, then cell ascending: ordered as numpy arrays before the frame is built (sorting the frame
-    # took its text column through a take as well). z is never NaN (0 where undefined) and cells are distinct,
-    # so the order is the one sort_values(["gi_z", "h3"], ascending=[False, True]) gives.
+    # z descending, then cell ascending: ordered as numpy arrays before any frame is built. z is never NaN
+    # (0 where undefined) and cells are distinct, so the order is the one
+    # sort_values(["gi_z", "h3"], ascending=[False, True]) gives.
     order = np.lexsort((universe, -result["gi_z"]))
     columns = {"h3": universe, "count": counts.astype(np.int64), **result}
-    return pd.DataFrame({name: values[order] for name, values in columns.items()})
+    return {name: values[order] for name, values in columns.items()}
