@@ -394,21 +394,26 @@ def match_card_text(match: dict, lang: str = "ru") -> str:
 # same query for a database without confirmed matches.
 STATE_QUERIES = {"ageing": "bulletins/ageing", "kpis": "bulletins/kpis", "open": "bulletins/open_list"}
 
+
 def _as_of(as_of: date | None) -> date:
     return as_of or date.today()
 
 
-def _state_sql(con: duckdb.DuckDBPyConnection, query: str) -> str:
+def _state_sql(con: duckdb.DuckDBPyConnection, query: str) -> tuple[str, bool]:
     """The lifecycle query ``query`` (``ageing``, ``kpis`` or ``open``) in the form this database needs.
 
-    Without any confirmed match a bulletin's state depends on its own row only, and the ``*_plain`` form reads
-    the bulletins alone (about a third of the time of the general form at 100k bulletins: no join, no union, a
-    much smaller plan). With confirmed matches the general form (``state.sql`` + the query) dates the finds.
+    Without any confirmed match no bulletin is found through a find or a fabula, so its state depends on its own
+    row only: ``sql/bulletins/<query>_plain.sql`` reads the bulletins alone (no join, no union, a far smaller
+    plan; about half the time of the general form at 100k bulletins). Their conditions are ``state.sql``'s with
+    ``first_found_on`` NULL: found = status found/returned and closed by ``as_of`` (or closing date unknown);
+    returned, withdrawn likewise; open = none of these. With a confirmed match the general form
+    (``state.sql`` + the query) dates the finds. Both forms give the same frames
+    (``tests/test_bulletins_sql_equivalence.py``). Returns the SQL and whether it is the plain form.
     """
     row = con.execute("SELECT EXISTS (SELECT 1 FROM matches WHERE status = 'confirmed')").fetchone()
     if row and row[0]:
-        return load_sql("bulletins/state") + load_sql(STATE_QUERIES[query])
-    return load_sql(f"bulletins/{query}_plain")
+        return load_sql("bulletins/state") + load_sql(STATE_QUERIES[query]), False
+    return load_sql(f"bulletins/{query}_plain"), True
 
 
 def bulletin_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None, *, start: date | None = None,
@@ -431,7 +436,8 @@ def bulletin_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None, *, 
         bulletins with a known date, days from sent_on to the first confirmed find or the closing date.
         Only directions/months with bulletins appear (an absent month is missing, not zero).
     """
-    frame = con.execute(_state_sql(con, "kpis"), {"as_of": _as_of(as_of), "start": start, "end": end, "monthly": monthly}).df()
+    sql, _ = _state_sql(con, "kpis")
+    frame = con.execute(sql, {"as_of": _as_of(as_of), "start": start, "end": end, "monthly": monthly}).df()
     return frame[KPI_COLUMNS]
 
 
@@ -458,8 +464,8 @@ def open_bulletins(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
         age_days, age_bucket (one of :data:`AGE_BUCKETS`: 0–30, 31–90, 91–365, >365 days).
     """
     params: dict[str, object] = {"as_of": _as_of(as_of), "limit": limit}
-    sql = _state_sql(con, "open")
-    if limit is not None and sql == load_sql("bulletins/open_plain"):
+    sql, plain = _state_sql(con, "open")
+    if plain and limit is not None:
         row = con.execute(load_sql("bulletins/open_cutoff"), params).fetchone()
         if row and row[0] is not None:
             frame = con.execute(load_sql("bulletins/open_plain_cut"), {**params, "last_day": row[0]}).df()
@@ -509,8 +515,8 @@ def ageing_counts(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> 
     pandas.DataFrame
         direction, age_bucket, open — the same rows as ``ageing_summary(open_bulletins(con, as_of))``.
     """
-    sql = _state_sql(con, "ageing")
-    if sql == load_sql("bulletins/ageing_plain"):
+    sql, plain = _state_sql(con, "ageing")
+    if plain:
         return _pad_ageing(con.execute(sql, {"as_of": _as_of(as_of)}).fetchall())
     frame = con.execute(sql, {"as_of": _as_of(as_of)}).df()
     if frame.empty:

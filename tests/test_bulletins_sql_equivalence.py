@@ -170,9 +170,10 @@ def _general(con, name, params):
 
 
 def test_plain_sql_chosen_only_without_confirmed_matches(kpi_con):  # noqa: F811
-    assert "state AS" in bulletins._state_sql(kpi_con, "kpis")
+    sql, plain = bulletins._state_sql(kpi_con, "kpis")
+    assert "state AS" in sql and not plain
     kpi_con.execute("UPDATE matches SET status = 'rejected'")
-    assert bulletins._state_sql(kpi_con, "kpis") == bulletins.load_sql("bulletins/kpis_plain")
+    assert bulletins._state_sql(kpi_con, "kpis") == (bulletins.load_sql("bulletins/kpis_plain"), True)
 
 
 @pytest.mark.parametrize("as_of", DATES)

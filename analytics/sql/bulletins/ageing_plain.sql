@@ -1,4 +1,4 @@
--- ageing.sql without confirmed matches (see state_plain.sql): open bulletins as of $as_of counted per initiating
+-- ageing.sql without confirmed matches (see bulletins._state_sql): open bulletins as of $as_of counted per initiating
 -- side and ageing bucket position (1 = 0–30 days … 4 = over 365) straight from the bulletins. The direction
 -- labels, the empty buckets and the order are put on the few counted rows by bulletins.ageing_counts.
 SELECT initiator_side,

@@ -1,4 +1,4 @@
--- kpis.sql without confirmed matches (see state_plain.sql), for the bulletins sent in [$start, $end] and by
+-- kpis.sql without confirmed matches (see bulletins._state_sql), for the bulletins sent in [$start, $end] and by
 -- $as_of. One grouped pass over the bulletins gives each (direction, kind, month) its counts and the list of its
 -- days to find; the 'all' rows are summed from those few rows (their quantiles over the joined lists), so the
 -- bulletins are neither grouped twice nor materialised for GROUPING SETS. The direction label is put on the

@@ -1,4 +1,4 @@
--- open_list.sql without confirmed matches (see state_plain.sql): bulletins still open as of $as_of, oldest first
+-- open_list.sql without confirmed matches (see bulletins._state_sql): bulletins still open as of $as_of, oldest first
 -- ($limit NULL = all), ties by bulletin_no. The cut is found on the dates alone (every open bulletin sent on or
 -- before the $limit-th oldest one's day is a candidate, ties included), so only those candidates decompress
 -- their bulletin numbers and details.

@@ -1,9 +1,0 @@
--- The lean form of state.sql for a database with no confirmed match (no bulletin found through a find or a
--- fabula): a bulletin's state then depends on its own row only, so each query reads the bulletins alone — no
--- join, no union, no per-row direction string — which is what the optimiser plans and runs in a fraction of the
--- time. bulletins.py picks this form only after checking that `matches` holds no confirmed pair; otherwise it
--- runs state.sql. Both give the same figures (tests/test_bulletins_sql_equivalence.py).
--- The conditions below are state.sql's with first_found_on NULL:
---   found     = status found/returned, closed by $as_of (or closing date unknown)
---   returned  = status returned, closed by $as_of (or unknown); withdrawn likewise
---   open      = none of these; found_on = closed_on of a found one closed by $as_of.
