@@ -129,7 +129,8 @@ def load_cell_incidents(con: duckdb.DuckDBPyConnection, filters: Filters, cell: 
     -------
     pandas.DataFrame as :func:`cell_incidents`.
     """
-    return cell_incidents(con, data.load_cell_points(con, filters, cell, res, viewer), cell, res, viewer)
+    rows = data.load_cell_rows(con, filters, cell, res, viewer, INCIDENT_COLUMNS)
+    return sharing.redact_incidents(con, rows, viewer)
 
 
 def load_near_repeat_points(con: duckdb.DuckDBPyConnection, filters: Filters,

@@ -120,9 +120,34 @@ def load_cell_points(con: duckdb.DuckDBPyConnection, filters: Filters, cell: int
     -------
     pandas.DataFrame as :func:`load_points`.
     """
+    frame, inside = _cell_frame(con, "cell_points", filters, cell, res, viewer)
+    return frame.loc[inside].reset_index(drop=True)
+
+
+def load_cell_rows(con: duckdb.DuckDBPyConnection, filters: Filters, cell: int, res: int, viewer: Viewer,
+                   columns: list[str]) -> pd.DataFrame:
+    """``load_cell_points(...)[columns]`` without the event date (what a cell's incident table shows): the
+    rows of one cell are scattered over the whole table, so every column read costs a pass over it.
+
+    Parameters
+    ----------
+    con, filters, cell, res, viewer : as :func:`load_cell_points`.
+    columns : wanted columns of :func:`load_points` other than ``event_date``.
+
+    Returns
+    -------
+    pandas.DataFrame with ``columns``, rows as :func:`load_cell_points`.
+    """
+    frame, inside = _cell_frame(con, "cell_rows", filters, cell, res, viewer)
+    return frame.loc[inside, columns].reset_index(drop=True)
+
+
+def _cell_frame(con: duckdb.DuckDBPyConnection, name: str, filters: Filters, cell: int, res: int,
+                viewer: Viewer) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows of SQL file ``name`` that may lie in ``cell`` and the mask of those that do."""
     low, high, ring = r7_range(int(cell), res)
     where, params = where_clause(filters)
-    select = incidents_sql("cell_points", viewer)
+    select = incidents_sql(name, viewer)
     # Conditions the scan applies itself: the range or no stored cell (an OR on one column is pushed into
     # the scan), and the ring's list in a part of its own (list_contains is not).
     parts: list[tuple[str, list[object]]] = [(CELL_CONDITIONS["range_or_none"], [low, high])]
@@ -132,8 +157,7 @@ def load_cell_points(con: duckdb.DuckDBPyConnection, filters: Filters, cell: int
     args = [value for _, head in parts for value in [*head, *params]]
     frame = fetch_frame(con, db.load_sql("hotspots/cell_points_union").replace("{parts}", sql), args)
     frame["h3_r7"] = frame["h3_r7"].fillna(0).astype(np.uint64)
-    inside = cells_of(frame, res) == np.uint64(cell)
-    return frame.loc[inside].reset_index(drop=True)
+    return frame, cells_of(frame, res) == np.uint64(cell)
 
 
 # Where the stored r7 cell of an incident of one cell can be (see r7_range); bound as UBIGINT, so that
