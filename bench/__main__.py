@@ -132,6 +132,7 @@ def run(rows: int, out_dir: Path, skip_app: bool, runs: int, bulletins: int, fin
         seconds, detail = features.time_matching(con)
         _store(result, notes, "match_s", seconds, detail)
         _log(f"matching {result['match_s']} s {detail}")
+        result["matches_decided"] = exchange.decide_some(con)
         _log("Gi* (999 permutations)")
         seconds, detail = features.time_gi_star(con)
         _store(result, notes, "gi_star_s", seconds, detail)

@@ -42,6 +42,25 @@ def load_exchange(con: duckdb.DuckDBPyConnection, bulletins_path: Path, finds_pa
     return {"seconds": seconds, "method": method, "bulletins": int(counts[0]), "finds": int(counts[1])}
 
 
+# Shares of the proposals an analyst has decided when the pages are timed: the pages must be measured on a
+# database where analysts have worked (confirmed matches resolve bulletins), not only on fresh proposals.
+CONFIRMED_TENTHS = 3
+REJECTED_TENTHS = 1
+
+
+def decide_some(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Mark about 30 % of the proposals confirmed and 10 % rejected (a fixed pseudo-random choice), as
+    ``analytics.bulletins.decide_match`` records decisions; returns the counts by status."""
+    con.execute(
+        "UPDATE matches SET status = CASE WHEN hash(bulletin_no, ref_id) % 10 < ? THEN 'confirmed' "
+        "ELSE 'rejected' END, decided_by = 'bench', decided_at = now() "
+        "WHERE status = 'proposed' AND hash(bulletin_no, ref_id) % 10 < ?",
+        [CONFIRMED_TENTHS, CONFIRMED_TENTHS + REJECTED_TENTHS],
+    )
+    rows = con.execute("SELECT status, count(*) FROM matches GROUP BY status ORDER BY status").fetchall()
+    return {str(status): int(n) for status, n in rows}
+
+
 def _read(con: duckdb.DuckDBPyConnection, path: Path) -> pd.DataFrame:
     return con.execute(
         "SELECT * FROM read_csv(?, delim=';', header=true, all_varchar=true, quote='\"')", [str(path)]
