@@ -164,18 +164,16 @@ def add_reference_points(fig: go.Figure, lang: str, crossings: ReferenceLayer | 
     return fig
 
 
-def _hover_lines(cells: pd.DataFrame, lang: str) -> np.ndarray:
-    """Hover text of each cell: its count and, on Gi* cells, z and FDR p."""
+def _hover_lines(counts: np.ndarray, gi_z: np.ndarray | None, p_fdr: np.ndarray | None, lang: str) -> np.ndarray:
+    """Hover text of each cell: its count and, on Gi* cells (``gi_z`` given), z and FDR p."""
     label = pick(TEXT, "count", lang)
-    counts = cells["count"].to_numpy(np.int64)
     # Counts repeat a lot: format each distinct one once.
     uniques, index = np.unique(counts, return_inverse=True)
     formatted = np.array([f"{label}: {format_int(n, lang)}" for n in uniques.tolist()], dtype=object)
     lines = formatted[index.reshape(-1)] if counts.size else np.empty(0, dtype=object)
-    if "gi_z" in cells:
+    if gi_z is not None and p_fdr is not None:
         lines = np.array([f"{h}<br>Gi* z: {z:.2f}, p (FDR): {p:.3g}" for h, z, p in
-                          zip(lines.tolist(), cells["gi_z"].tolist(), cells["p_fdr"].tolist(), strict=True)],
-                         dtype=object)
+                          zip(lines.tolist(), gi_z.tolist(), p_fdr.tolist(), strict=True)], dtype=object)
     return lines
 
 
@@ -198,29 +196,34 @@ def hotspot_map(cells_df: pd.DataFrame, lang: str = "ru", layer: str = "gi", hei
     plotly.graph_objects.Figure; each cell trace carries the cell id (hex) as ``location`` and ``customdata``.
     """
     traces: list[dict[str, Any]] = []
-    cells = cells_df
-    if not cells.empty:
+    # Column arrays, not frames: selecting rows of a frame with a text column cost more than drawing them.
+    keep = cells_df["count"].to_numpy() > 0 if not cells_df.empty else np.zeros(0, dtype=bool)
+    classes = cells_df["class"].to_numpy(object) if layer != "count" and not cells_df.empty else None
+    if classes is not None:
         # Empty, unremarkable cells (the rim added around incidents for Gi*) carry no information on a map.
-        keep = cells["count"] > 0
-        if layer != "count":
-            keep |= cells["class"] != "none"
-        cells = cells[keep]
-    if not cells.empty:
-        h3_ids = cells["h3"].to_numpy(np.uint64)
+        keep |= classes != "none"
+        classes = classes[keep]
+    if keep.any():
+        h3_ids = cells_df["h3"].to_numpy(np.uint64)[keep]
+        counts = cells_df["count"].to_numpy()[keep]
         ids = _array([f"{c:x}" for c in h3_ids.tolist()], object)
         geojson = cells_geojson(h3_ids)
-        hover = _hover_lines(cells, lang).view(SharedArray)
-        if layer == "count":
+        gi = "gi_z" in cells_df
+        hover = _hover_lines(counts.astype(np.int64, copy=False), cells_df["gi_z"].to_numpy()[keep] if gi else None,
+                             cells_df["p_fdr"].to_numpy()[keep] if gi else None, lang).view(SharedArray)
+        if layer == "count" or classes is None:
             traces.append({
-                "type": "choroplethmap", "geojson": geojson, "locations": ids, "z": _array(cells["count"]),
+                "type": "choroplethmap", "geojson": geojson, "locations": ids, "z": _array(counts),
                 "customdata": ids, "colorscale": _colorscale("YlOrRd"),
                 "marker": {"opacity": 0.75, "line": {"width": 0.3, "color": "#999"}}, "text": hover,
                 "hoverinfo": "text", "colorbar": {"title": {"text": pick(TEXT, "count", lang)}}, "name": ""})
         else:
             colours = GI_COLOURS if layer == "gi" else EMERGING_COLOURS
             names = list(colours)
-            code = pd.Index(names).get_indexer(pd.Index(cells["class"].to_numpy(object)))
-            code[code < 0] = names.index("none")
+            position = {name: i for i, name in enumerate(names)}
+            none = position["none"]
+            code = np.array([position.get(c, none) if isinstance(c, str) else none for c in classes.tolist()],
+                            dtype=np.float64)
             # One trace (one copy of the hexagons) with a stepwise colour scale; the legend comes from
             # empty marker traces, one per class present, so a commander reads it without a colour bar.
             steps: list[tuple[float, str]] = []
@@ -232,7 +235,7 @@ def hotspot_map(cells_df: pd.DataFrame, lang: str = "ru", layer: str = "gi", hei
                 "showscale": False, "name": "", "showlegend": False,
                 "marker": {"opacity": 0.8, "line": {"width": 0.3, "color": "#999"}}, "text": hover,
                 "hoverinfo": "text"})
-            present = set(cells["class"].unique().tolist())
+            present = set(classes.tolist())
             for name in names:
                 if name in present:
                     traces.append({"type": "scattermap", "lat": [None], "lon": [None], "mode": "markers",
