@@ -420,6 +420,19 @@ def _classify(lat: np.ndarray, lon: np.ndarray, side: np.ndarray) -> tuple[np.nd
     return inside, swapped
 
 
+def prepare_annotation() -> None:
+    """Build the cached geometry :func:`annotate_points` uses (territories, border index, projections, H3 lattice).
+
+    Idempotent. The loader runs it in a thread while a file is parsed, so the first upload of a process does not
+    wait for these ~0.3 s of set-up (mostly numpy, which releases the GIL).
+    """
+    _territories()
+    _border_index()
+    _to_lcc()
+    _from_lcc()
+    _lattice(H3_RES)
+
+
 def annotate_points(lat: np.ndarray, lon: np.ndarray, side: np.ndarray) -> pd.DataFrame:
     """Check and enrich incident coordinates: swap fix, usability flag, H3 cell, border distance.
 

@@ -181,15 +181,19 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path | str, *, kind: str = "
     detection = detect_file(path, kind=kind, side=side, column_map=column_map, name=name)
     load_rows, count_rows = _kind_steps(detection.kind)
     # The digest runs in a thread while the file is decoded and parsed (hashlib releases the GIL): a file loaded
-    # before is then parsed for nothing, which is rare; every new file saves the digest's time.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # before is then parsed for nothing, which is rare; every new file saves the digest's time. The geometry the
+    # incident steps need is built alongside (once per process; numpy releases the GIL too).
+    with ThreadPoolExecutor(max_workers=2) as pool:
         scanned = pool.submit(scan_file, path)
+        geometry = pool.submit(_prepare_geometry) if detection.kind in INCIDENT_KINDS else None
         with load_memory(con), utf8_copy(path, detection.encoding) as source:
             try:
                 install_macros(con)
                 # Parsing into temp tables touches nothing durable, so it happens before the transaction opens.
                 raw_rows, parse_error = _parse(con, source, detection, name)
                 sha256, lines = scanned.result()
+                if geometry is not None:
+                    geometry.result()
                 before = _loaded_before(con, sha256)
                 if before is not None:
                     log_action(con, user, "upload", file=name, sha256=sha256, already_loaded=True,
@@ -208,6 +212,12 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path | str, *, kind: str = "
                 drop_temp(con)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _prepare_geometry() -> None:
+    from analytics.geo import prepare_annotation
+
+    prepare_annotation()
 
 
 def _parse(con: duckdb.DuckDBPyConnection, source: Path, detection: Detection,

@@ -8,7 +8,8 @@ WITH parsed AS (
         s.too_many_cells,
         coalesce(ingest_side(s.f_side), p.side) AS side,
         s.f_side AS side_raw,
-        ltrim(s.f_source_id, '''') AS source_id,
+        -- the ' of a formula-safe export, stripped only where present (ltrim on every row costs more)
+        CASE WHEN starts_with(s.f_source_id, '''') THEN ltrim(s.f_source_id, '''') ELSE s.f_source_id END AS source_id,
         s.f_registered_on AS registered_on_raw,
         ingest_ts(s.f_registered_on) AS registered_ts,
         s.f_occurred_at AS occurred_raw,
