@@ -22,11 +22,13 @@ Matching rules (SQL in ``analytics/sql/bulletins/candidates.sql``):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -436,9 +438,67 @@ def bulletin_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None, *, 
         bulletins with a known date, days from sent_on to the first confirmed find or the closing date.
         Only directions/months with bulletins appear (an absent month is missing, not zero).
     """
-    sql, _ = _state_sql(con, "kpis")
-    frame = con.execute(sql, {"as_of": _as_of(as_of), "start": start, "end": end, "monthly": monthly}).df()
-    return frame[KPI_COLUMNS]
+    sql, plain = _state_sql(con, "kpis")
+    params = {"as_of": _as_of(as_of), "start": start, "end": end, "monthly": monthly}
+    if plain:
+        return _kpis_from_groups(con.execute(sql, params).fetchall())
+    return con.execute(sql, params).df()[KPI_COLUMNS]
+
+
+def _quantile_cont(values: list[int], q: float) -> float:
+    """DuckDB's ``quantile_cont`` of integers, to the last bit; NaN when there are none.
+
+    DuckDB interpolates ``lo * (1 - d) + hi * d`` at position ``(n - 1) * q`` and its build computes that sum as
+    one fused multiply-add, ``fma(lo, 1 - d, hi * d)`` (checked against DuckDB on thousands of random lists;
+    ``tests/test_bulletins_sql_equivalence.py`` compares the KPI frames bit for bit). Python 3.11 has no
+    ``math.fma``: the sum is formed exactly on integers and rounded once by ``int / int``, as FMA rounds.
+    """
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low, high = math.floor(position), math.ceil(position)
+    if low == high:
+        return float(ordered[low])
+    fraction = position - low
+    weight_num, weight_den = (1.0 - fraction).as_integer_ratio()
+    tail_num, tail_den = (float(ordered[high]) * fraction).as_integer_ratio()
+    return (ordered[low] * weight_num * tail_den + tail_num * weight_den) / (weight_den * tail_den)
+
+
+def _kpis_from_groups(groups: list[tuple]) -> pd.DataFrame:
+    """The KPI frame from the rows of ``kpis_plain.sql`` (side, kind, month, sent, found, returned, withdrawn,
+    days): direction labels, the 'all' row of each direction and month, rates, quantiles and kpis.sql's order."""
+    labels = {"KZ": DIRECTIONS[0], "KG": DIRECTIONS[1]}
+    cells: dict[tuple, list] = {}
+    for side, kind, month, sent, found, returned, withdrawn, days in groups:
+        direction = labels.get(side, side)
+        for key in ((direction, kind, month), (direction, None, month)):
+            cell = cells.setdefault(key, [0, 0, 0, 0, []])
+            for i, count in enumerate((sent, found, returned, withdrawn)):
+                cell[i] += count
+            cell[4].extend(days or [])
+    # kpis.sql: direction descending, month (none first), the 'all' row first, then kinds by name
+    keys = sorted(cells, key=lambda k: (k[1] is not None, k[1] or ""))
+    keys.sort(key=lambda k: (k[2] is not None, k[2] or date.min))
+    keys.sort(key=lambda k: k[0], reverse=True)
+    rows = [cells[k] for k in keys]
+    # DuckDB hands an empty result's text columns over as object: the empty frame keeps that, like kpis.sql's
+    text = "str" if keys else "object"
+    return pd.DataFrame({
+        "direction": pd.Series([k[0] for k in keys], dtype=text),
+        "object_kind": pd.Series([k[1] or "all" for k in keys], dtype=text),
+        "month": np.array([np.datetime64(k[2], "us") if k[2] is not None else np.datetime64("NaT", "us")
+                           for k in keys], dtype="datetime64[us]"),
+        "sent": np.array([r[0] for r in rows], dtype="int64"),
+        "found": np.array([r[1] for r in rows], dtype="int64"),
+        "returned": np.array([r[2] for r in rows], dtype="int64"),
+        "withdrawn": np.array([r[3] for r in rows], dtype="int64"),
+        "open": np.array([r[0] - r[1] - r[3] for r in rows], dtype="int64"),
+        "resolution_rate": np.array([r[1] / r[0] for r in rows], dtype="float64"),
+        "median_days": np.array([_quantile_cont(r[4], 0.5) for r in rows], dtype="float64"),
+        "p90_days": np.array([_quantile_cont(r[4], 0.9) for r in rows], dtype="float64"),
+    })
 
 
 def ytd_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> pd.DataFrame:

@@ -6,13 +6,15 @@ at several dates, periods and limits (ties of sent_on included).
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
+import duckdb
 import pandas as pd
 import pytest
 
 from analytics import bulletins
-from tests.test_bulletins import kpi_con  # noqa: F401 — the fixture
+from tests.test_bulletins import insert_bulletins, kpi_con  # noqa: F401 — the fixture
 
 OLD_STATE = """-- Per-bulletin lifecycle state as of $as_of (a CTE prefix: the query that follows selects FROM state).
 -- found_on: the first confirmed find (or fabula) of the bulletin, or closed_on of a found/returned bulletin,
@@ -215,3 +217,54 @@ def test_plain_kpis_exact(plain_con):
     phone = kpis[(kpis["direction"] == "KG→KZ") & (kpis["object_kind"] == "phone")].iloc[0]
     assert (phone.sent, phone.found, phone.open) == (3, 2, 1)
     assert phone.median_days == 7.0
+
+
+@pytest.fixture
+def many_con(con):
+    """400 bulletins of every status, kind and side (an unknown side too), closed before and after the dates
+    below or without a closing date: the plain KPI path's Python quantiles and 'all' rows meet many groups."""
+    rng = random.Random(10)
+    rows = []
+    for n in range(400):
+        sent = date(2023, 1, 1) + timedelta(days=rng.randrange(730))
+        status = rng.choice(["wanted", "found", "returned", "withdrawn"])
+        closed = None if status == "wanted" or rng.random() < 0.15 else sent + timedelta(days=rng.randrange(-5, 400))
+        rows.append(dict(bulletin_no=f"R{n:04d}", sent_on=sent, initiator_side=rng.choice(["KZ", "KG", "KZ", "XX"]),
+                         object_kind=rng.choice(bulletins.OBJECT_KINDS), status=status, closed_on=closed))
+    insert_bulletins(con, rows)
+    return con
+
+
+@pytest.mark.parametrize("as_of", [date(2023, 6, 30), date(2024, 3, 1), date(2025, 6, 1)])
+@pytest.mark.parametrize("monthly", [False, True])
+@pytest.mark.parametrize("period", [(None, None), (date(2023, 9, 1), date(2024, 8, 31))])
+def test_plain_kpis_bit_identical_on_many_groups(many_con, as_of, monthly, period):
+    start, end = period
+    params = {"as_of": as_of, "start": start, "end": end, "monthly": monthly}
+    new = bulletins.bulletin_kpis(many_con, as_of, start=start, end=end, monthly=monthly)
+    old = _old(many_con, OLD_KPIS, params)[bulletins.KPI_COLUMNS]
+    assert new.empty or new["median_days"].notna().sum() > 3
+    pd.testing.assert_frame_equal(new, old, check_exact=True)
+    pd.testing.assert_frame_equal(new, _general(many_con, "kpis", params)[bulletins.KPI_COLUMNS], check_exact=True)
+
+
+@pytest.mark.parametrize("as_of", [date(2023, 6, 30), date(2025, 6, 1)])
+def test_plain_ageing_and_open_list_on_many_groups(many_con, as_of):
+    new = bulletins.ageing_counts(many_con, as_of)
+    general = _general(many_con, "ageing", {"as_of": as_of})
+    pd.testing.assert_frame_equal(new, general.astype({"direction": "string", "age_bucket": "string",
+                                                       "open": "int64"}))
+    for limit in (None, 7, 50):
+        pd.testing.assert_frame_equal(bulletins.open_bulletins(many_con, as_of, limit=limit),
+                                      _general(many_con, "open", {"as_of": as_of, "limit": limit}))
+
+
+def test_python_quantile_is_duckdbs_to_the_last_bit():
+    rng = random.Random(3)
+    con = duckdb.connect()
+    for _ in range(300):
+        values = [rng.randrange(0, 1500) for _ in range(rng.randrange(1, 60))]
+        for q in (0.5, 0.9):
+            expected = con.execute("SELECT quantile_cont(x, ?) FROM unnest(?::INTEGER[]) t(x)", [q, values]).fetchone()
+            assert bulletins._quantile_cont(values, q) == expected[0]
+    assert pd.isna(bulletins._quantile_cont([], 0.5))
