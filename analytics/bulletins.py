@@ -488,8 +488,7 @@ def _kpis_from_groups(groups: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame({
         "direction": pd.Series([k[0] for k in keys], dtype=text),
         "object_kind": pd.Series([k[1] or "all" for k in keys], dtype=text),
-        "month": np.array([np.datetime64(k[2], "us") if k[2] is not None else np.datetime64("NaT", "us")
-                           for k in keys], dtype="datetime64[us]"),
+        "month": np.array([k[2] for k in keys], dtype="datetime64[D]").astype("datetime64[us]"),  # None → NaT
         "sent": np.array([r[0] for r in rows], dtype="int64"),
         "found": np.array([r[1] for r in rows], dtype="int64"),
         "returned": np.array([r[2] for r in rows], dtype="int64"),
