@@ -208,7 +208,8 @@ def find_candidates(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) 
     Returns
     -------
     pandas.DataFrame
-        Columns bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by.
+        Columns bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by, found_on (the date
+        the record shows the object found).
     """
     with _key_frames_registered(con):
         return con.execute(_candidates_sql(), _match_params(same_side)).df()
@@ -217,7 +218,7 @@ def find_candidates(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) 
 def _insert_candidates(con: duckdb.DuckDBPyConnection, params: dict[str, object], scope: str = "all") -> int:
     with _key_frames_registered(con, needed=scope != "incidents"):
         row = con.execute(
-            "INSERT INTO matches (bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by) "
+            "INSERT INTO matches (bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by, found_on) "
             + _candidates_sql(scope),
             params,
         ).fetchone()
@@ -243,6 +244,7 @@ def propose_matches(con: duckdb.DuckDBPyConnection, *, same_side: bool = False) 
     """
     scan_incident_identifiers(con)
     con.execute(load_sql("bulletins/prune"))
+    refresh_first_found(con)
     for attempt in (1, 2):
         try:
             return _insert_candidates(con, _match_params(same_side))
@@ -277,12 +279,40 @@ def propose_for_upload(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int
 
     if kind in INCIDENT_KINDS:
         scan_incident_identifiers(con, upload_id)
+        if _replaced_incidents(con, upload_id):
+            con.execute(load_sql("bulletins/found_on_replaced"), {"upload_id": upload_id})
+            refresh_first_found(con)
         scope = "incidents"
     elif kind in ("bulletins", "finds"):
         scope = kind
     else:
         return 0
+    if kind == "bulletins":  # a new version of a bulletin is a new row: its first find is set again
+        refresh_first_found(con)
     return _insert_candidates(con, _match_params(False, upload_id), scope)
+
+
+def refresh_after_undo(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:
+    """After-undo step: the undo scripts re-dated the matches (``found_on``); the bulletins' first finds follow."""
+    from analytics.ingest.kinds import INCIDENT_KINDS  # see propose_for_upload
+
+    if kind in (*INCIDENT_KINDS, "bulletins", "finds"):
+        refresh_first_found(con)
+
+
+def refresh_first_found(con: duckdb.DuckDBPyConnection, bulletin_no: str | None = None) -> None:
+    """Set ``bulletins.first_found_on`` from the confirmed matches' ``found_on`` (one bulletin, or all of them).
+
+    The lifecycle queries read it instead of joining the matches to the finds and incidents; every writer that
+    changes a confirmed match, its date or a bulletin row calls this inside its own transaction.
+    """
+    con.execute(load_sql("bulletins/first_found_refresh"), {"bulletin_no": bulletin_no})
+
+
+def _replaced_incidents(con: duckdb.DuckDBPyConnection, upload_id: int) -> bool:
+    """Whether the upload replaced stored incident versions (their matches then take the new dates)."""
+    row = con.execute("SELECT EXISTS (SELECT 1 FROM incidents_history WHERE replaced_by = ?)", [upload_id]).fetchone()
+    return bool(row and row[0])
 
 
 def decide_match(con: duckdb.DuckDBPyConnection, bulletin_no: str, ref_kind: str, ref_id: str,
@@ -315,6 +345,7 @@ def decide_match(con: duckdb.DuckDBPyConnection, bulletin_no: str, ref_kind: str
             f"Совпадение {bulletin_no} ↔ {ref_id} не найдено: обновите страницу, список мог измениться.",
             f"Match {bulletin_no} ↔ {ref_id} was not found: reload the page, the list may have changed.",
         )
+    refresh_first_found(con, bulletin_no)
     audit.log_action(con, username, f"match_{decision}", bulletin_no=bulletin_no, ref_kind=ref_kind,
                      ref_id=ref_id)
 
@@ -392,30 +423,8 @@ def match_card_text(match: dict, lang: str = "ru") -> str:
 
 # ---------------------------------------------------------------- lifecycle KPIs
 
-# The general form of each lifecycle query (appended to bulletins/state.sql); bulletins/<name>_plain.sql is the
-# same query for a database without confirmed matches.
-STATE_QUERIES = {"ageing": "bulletins/ageing", "kpis": "bulletins/kpis", "open": "bulletins/open_list"}
-
-
 def _as_of(as_of: date | None) -> date:
     return as_of or date.today()
-
-
-def _state_sql(con: duckdb.DuckDBPyConnection, query: str) -> tuple[str, bool]:
-    """The lifecycle query ``query`` (``ageing``, ``kpis`` or ``open``) in the form this database needs.
-
-    Without any confirmed match no bulletin is found through a find or a fabula, so its state depends on its own
-    row only: ``sql/bulletins/<query>_plain.sql`` reads the bulletins alone (no join, no union, a far smaller
-    plan; about half the time of the general form at 100k bulletins). Their conditions are ``state.sql``'s with
-    ``first_found_on`` NULL: found = status found/returned and closed by ``as_of`` (or closing date unknown);
-    returned, withdrawn likewise; open = none of these. With a confirmed match the general form
-    (``state.sql`` + the query) dates the finds. Both forms give the same frames
-    (``tests/test_bulletins_sql_equivalence.py``). Returns the SQL and whether it is the plain form.
-    """
-    row = con.execute("SELECT EXISTS (SELECT 1 FROM matches WHERE status = 'confirmed')").fetchone()
-    if row and row[0]:
-        return load_sql("bulletins/state") + load_sql(STATE_QUERIES[query]), False
-    return load_sql(f"bulletins/{query}_plain"), True
 
 
 def bulletin_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None, *, start: date | None = None,
@@ -438,11 +447,8 @@ def bulletin_kpis(con: duckdb.DuckDBPyConnection, as_of: date | None = None, *, 
         bulletins with a known date, days from sent_on to the first confirmed find or the closing date.
         Only directions/months with bulletins appear (an absent month is missing, not zero).
     """
-    sql, plain = _state_sql(con, "kpis")
     params = {"as_of": _as_of(as_of), "start": start, "end": end, "monthly": monthly}
-    if plain:
-        return _kpis_from_groups(con.execute(sql, params).fetchall())
-    return con.execute(sql, params).df()[KPI_COLUMNS]
+    return _kpis_from_groups(con.execute(load_sql("bulletins/kpis"), params).fetchall())
 
 
 def _quantile_cont(values: list[int], q: float) -> float:
@@ -467,7 +473,7 @@ def _quantile_cont(values: list[int], q: float) -> float:
 
 
 def _kpis_from_groups(groups: list[tuple]) -> pd.DataFrame:
-    """The KPI frame from the rows of ``kpis_plain.sql`` (side, kind, month, sent, found, returned, withdrawn,
+    """The KPI frame from the rows of ``kpis.sql`` (side, kind, month, sent, found, returned, withdrawn,
     days): direction labels, the 'all' row of each direction and month, rates, quantiles and kpis.sql's order."""
     labels = {"KZ": DIRECTIONS[0], "KG": DIRECTIONS[1]}
     cells: dict[tuple, list] = {}
@@ -478,12 +484,12 @@ def _kpis_from_groups(groups: list[tuple]) -> pd.DataFrame:
             for i, count in enumerate((sent, found, returned, withdrawn)):
                 cell[i] += count
             cell[4].extend(days or [])
-    # kpis.sql: direction descending, month (none first), the 'all' row first, then kinds by name
+    # direction descending, month (none first), the 'all' row first, then kinds by name
     keys = sorted(cells, key=lambda k: (k[1] is not None, k[1] or ""))
     keys.sort(key=lambda k: (k[2] is not None, k[2] or date.min))
     keys.sort(key=lambda k: k[0], reverse=True)
     rows = [cells[k] for k in keys]
-    # DuckDB hands an empty result's text columns over as object: the empty frame keeps that, like kpis.sql's
+    # an empty frame keeps object text columns, as DuckDB hands over an empty result's
     text = "str" if keys else "object"
     return pd.DataFrame({
         "direction": pd.Series([k[0] for k in keys], dtype=text),
@@ -523,16 +529,15 @@ def open_bulletins(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
         age_days, age_bucket (one of :data:`AGE_BUCKETS`: 0–30, 31–90, 91–365, >365 days).
     """
     params: dict[str, object] = {"as_of": _as_of(as_of), "limit": limit}
-    sql, plain = _state_sql(con, "open")
-    if plain and limit is not None:
+    if limit is not None:
         row = con.execute(load_sql("bulletins/open_cutoff"), params).fetchone()
         if row and row[0] is not None:
-            frame = con.execute(load_sql("bulletins/open_plain_cut"), {**params, "last_day": row[0]}).df()
+            frame = con.execute(load_sql("bulletins/open_cut"), {**params, "last_day": row[0]}).df()
             # fewer rows than asked: all open bulletins fit (small database), or a load or undo committed
             # between the two statements — the one-statement form answers both from one snapshot
             if len(frame) >= limit:
                 return frame
-    return con.execute(sql, params).df()
+    return con.execute(load_sql("bulletins/open_list"), params).df()
 
 
 def _empty_ageing() -> pd.DataFrame:
@@ -574,13 +579,7 @@ def ageing_counts(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> 
     pandas.DataFrame
         direction, age_bucket, open — the same rows as ``ageing_summary(open_bulletins(con, as_of))``.
     """
-    sql, plain = _state_sql(con, "ageing")
-    if plain:
-        return _pad_ageing(con.execute(sql, {"as_of": _as_of(as_of)}).fetchall())
-    frame = con.execute(sql, {"as_of": _as_of(as_of)}).df()
-    if frame.empty:
-        return _empty_ageing()
-    return frame.astype({"direction": "string", "age_bucket": "string", "open": "int64"})
+    return _pad_ageing(con.execute(load_sql("bulletins/ageing"), {"as_of": _as_of(as_of)}).fetchall())
 
 
 def _pad_ageing(counts: list[tuple]) -> pd.DataFrame:

@@ -57,6 +57,9 @@ def decide_some(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "WHERE status = 'proposed' AND hash(bulletin_no, ref_id) % 10 < ?",
         [CONFIRMED_TENTHS, CONFIRMED_TENTHS + REJECTED_TENTHS],
     )
+    from analytics.bulletins import refresh_first_found
+
+    refresh_first_found(con)  # what decide_match does after each decision
     rows = con.execute("SELECT status, count(*) FROM matches GROUP BY status ORDER BY status").fetchall()
     return {str(status): int(n) for status, n in rows}
 

@@ -1,4 +1,5 @@
-"""The narrow state/open-list/ageing SQL (row ids, date cut-off) gives exactly the frames of the previous SQL.
+"""The lifecycle SQL (bulletins alone, with first_found_on kept by the writers) gives exactly the frames of the
+previous SQL, which joined the confirmed matches to the finds and incidents on every call.
 
 The previous queries are kept here verbatim as the reference; both run on the KPI fixture of test_bulletins
 at several dates, periods and limits (ties of sent_on included).
@@ -7,14 +8,14 @@ at several dates, periods and limits (ties of sent_on included).
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
 import pytest
 
 from analytics import bulletins
-from tests.test_bulletins import insert_bulletins, kpi_con  # noqa: F401 — the fixture
+from tests.test_bulletins import insert_bulletins, insert_finds, kpi_con  # noqa: F401 — the fixture
 
 OLD_STATE = """-- Per-bulletin lifecycle state as of $as_of (a CTE prefix: the query that follows selects FROM state).
 -- found_on: the first confirmed find (or fabula) of the bulletin, or closed_on of a found/returned bulletin,
@@ -157,60 +158,46 @@ def test_ageing_same_as_previous_sql(kpi_con, as_of):  # noqa: F811
     pd.testing.assert_frame_equal(new, old)
 
 
-# ---- the *_plain SQL (no confirmed match): the same frames as the general SQL on the same rows
+# ---- without confirmed matches, and on many groups with and without confirmed finds
 
 @pytest.fixture
-def plain_con(kpi_con):  # noqa: F811
+def undecided_con(kpi_con):  # noqa: F811
     """The KPI fixture with its confirmed matches turned back into proposals: no bulletin is found by a find."""
     kpi_con.execute("UPDATE matches SET status = 'proposed', decided_by = NULL, decided_at = NULL")
+    bulletins.refresh_first_found(kpi_con)  # what decide_match does after every decision
     return kpi_con
-
-
-def _general(con, name, params):
-    return con.execute(bulletins.load_sql("bulletins/state") + bulletins.load_sql(bulletins.STATE_QUERIES[name]),
-                       params).df()
-
-
-def test_plain_sql_chosen_only_without_confirmed_matches(kpi_con):  # noqa: F811
-    sql, plain = bulletins._state_sql(kpi_con, "kpis")
-    assert "state AS" in sql and not plain
-    kpi_con.execute("UPDATE matches SET status = 'rejected'")
-    assert bulletins._state_sql(kpi_con, "kpis") == (bulletins.load_sql("bulletins/kpis_plain"), True)
 
 
 @pytest.mark.parametrize("as_of", DATES)
 @pytest.mark.parametrize("monthly", [False, True])
 @pytest.mark.parametrize("period", [(None, None), (date(2024, 2, 1), None), (date(2024, 1, 1), date(2024, 6, 10))])
-def test_plain_kpis_same_as_general_sql(plain_con, as_of, monthly, period):
+def test_kpis_without_confirmed_matches_same_as_previous_sql(undecided_con, as_of, monthly, period):
     start, end = period
-    new = bulletins.bulletin_kpis(plain_con, as_of, start=start, end=end, monthly=monthly)
-    general = _general(plain_con, "kpis", {"as_of": as_of, "start": start, "end": end, "monthly": monthly})
-    pd.testing.assert_frame_equal(new, general[bulletins.KPI_COLUMNS])
-    old = _old(plain_con, OLD_KPIS, {"as_of": as_of, "start": start, "end": end, "monthly": monthly})
+    new = bulletins.bulletin_kpis(undecided_con, as_of, start=start, end=end, monthly=monthly)
+    old = _old(undecided_con, OLD_KPIS, {"as_of": as_of, "start": start, "end": end, "monthly": monthly})
     pd.testing.assert_frame_equal(new, old[bulletins.KPI_COLUMNS])
 
 
 @pytest.mark.parametrize("as_of", DATES)
 @pytest.mark.parametrize("limit", [None, 1, 2, 3, 4, 200])
-def test_plain_open_list_same_as_general_sql(plain_con, as_of, limit):
-    new = bulletins.open_bulletins(plain_con, as_of, limit=limit)
-    pd.testing.assert_frame_equal(new, _general(plain_con, "open", {"as_of": as_of, "limit": limit}))
+def test_open_list_without_confirmed_matches_same_as_previous_sql(undecided_con, as_of, limit):
+    new = bulletins.open_bulletins(undecided_con, as_of, limit=limit)
+    pd.testing.assert_frame_equal(new, _old(undecided_con, OLD_OPEN, {"as_of": as_of, "limit": limit}))
 
 
 @pytest.mark.parametrize("as_of", DATES)
-def test_plain_ageing_same_as_general_sql(plain_con, as_of):
-    new = bulletins.ageing_counts(plain_con, as_of)
-    general = _general(plain_con, "ageing", {"as_of": as_of})
-    if general.empty:
+def test_ageing_without_confirmed_matches_same_as_previous_sql(undecided_con, as_of):
+    new = bulletins.ageing_counts(undecided_con, as_of)
+    old = _old(undecided_con, OLD_AGEING, {"as_of": as_of})
+    if old.empty:
         assert new.empty
         return
-    pd.testing.assert_frame_equal(new, general.astype({"direction": "string", "age_bucket": "string",
-                                                       "open": "int64"}))
+    pd.testing.assert_frame_equal(new, old.astype({"direction": "string", "age_bucket": "string", "open": "int64"}))
 
 
-def test_plain_kpis_exact(plain_con):
+def test_kpis_exact_without_confirmed_matches(undecided_con):
     # B3 and C2 are no longer found through their finds: B3 is open, C2 counts from its closing date (7 days)
-    kpis = bulletins.bulletin_kpis(plain_con, date(2024, 12, 31))
+    kpis = bulletins.bulletin_kpis(undecided_con, date(2024, 12, 31))
     car = kpis[(kpis["direction"] == "KZ→KG") & (kpis["object_kind"] == "vehicle")].iloc[0]
     assert (car.sent, car.found, car.returned, car.withdrawn, car.open) == (6, 3, 1, 1, 2)
     assert car.median_days == 20.0                       # days 10, 20, 30
@@ -222,41 +209,59 @@ def test_plain_kpis_exact(plain_con):
 @pytest.fixture
 def many_con(con):
     """400 bulletins of every status, kind and side (an unknown side too), closed before and after the dates
-    below or without a closing date: the plain KPI path's Python quantiles and 'all' rows meet many groups."""
+    below or without a closing date; a quarter of them with one to three confirmed finds (some made before the
+    bulletin was sent, some after the dates): the KPI path's Python quantiles and 'all' rows meet many groups."""
     rng = random.Random(10)
-    rows = []
+    rows, finds, matches = [], [], []
     for n in range(400):
         sent = date(2023, 1, 1) + timedelta(days=rng.randrange(730))
         status = rng.choice(["wanted", "found", "returned", "withdrawn"])
         closed = None if status == "wanted" or rng.random() < 0.15 else sent + timedelta(days=rng.randrange(-5, 400))
         rows.append(dict(bulletin_no=f"R{n:04d}", sent_on=sent, initiator_side=rng.choice(["KZ", "KG", "KZ", "XX"]),
                          object_kind=rng.choice(bulletins.OBJECT_KINDS), status=status, closed_on=closed))
+        for k in range(rng.choice([0, 0, 0, 1, 2, 3])):
+            found = sent + timedelta(days=rng.randrange(-3, 500))
+            finds.append(dict(find_id=f"F{n:04d}-{k}", found_at=datetime.combine(found, datetime.min.time()),
+                              side="KG"))
+            matches.append((f"R{n:04d}", f"F{n:04d}-{k}", found, rng.choice(["confirmed", "confirmed", "rejected"])))
     insert_bulletins(con, rows)
+    insert_finds(con, finds)
+    con.executemany("INSERT INTO matches (bulletin_no, ref_kind, ref_id, match_key, method, status, found_on) "
+                    "VALUES (?, 'find', ?, 'vin', 'exact-normalised', ?, ?)",
+                    [(b, f, status, day) for b, f, day, status in matches])
+    bulletins.refresh_first_found(con)
     return con
 
 
 @pytest.mark.parametrize("as_of", [date(2023, 6, 30), date(2024, 3, 1), date(2025, 6, 1)])
 @pytest.mark.parametrize("monthly", [False, True])
 @pytest.mark.parametrize("period", [(None, None), (date(2023, 9, 1), date(2024, 8, 31))])
-def test_plain_kpis_bit_identical_on_many_groups(many_con, as_of, monthly, period):
+def test_kpis_bit_identical_on_many_groups(many_con, as_of, monthly, period):
     start, end = period
     params = {"as_of": as_of, "start": start, "end": end, "monthly": monthly}
     new = bulletins.bulletin_kpis(many_con, as_of, start=start, end=end, monthly=monthly)
     old = _old(many_con, OLD_KPIS, params)[bulletins.KPI_COLUMNS]
     assert new.empty or new["median_days"].notna().sum() > 3
     pd.testing.assert_frame_equal(new, old, check_exact=True)
-    pd.testing.assert_frame_equal(new, _general(many_con, "kpis", params)[bulletins.KPI_COLUMNS], check_exact=True)
 
 
 @pytest.mark.parametrize("as_of", [date(2023, 6, 30), date(2025, 6, 1)])
-def test_plain_ageing_and_open_list_on_many_groups(many_con, as_of):
+def test_ageing_and_open_list_on_many_groups(many_con, as_of):
     new = bulletins.ageing_counts(many_con, as_of)
-    general = _general(many_con, "ageing", {"as_of": as_of})
-    pd.testing.assert_frame_equal(new, general.astype({"direction": "string", "age_bucket": "string",
-                                                       "open": "int64"}))
+    old = _old(many_con, OLD_AGEING, {"as_of": as_of})
+    pd.testing.assert_frame_equal(new, old.astype({"direction": "string", "age_bucket": "string", "open": "int64"}))
     for limit in (None, 7, 50):
         pd.testing.assert_frame_equal(bulletins.open_bulletins(many_con, as_of, limit=limit),
-                                      _general(many_con, "open", {"as_of": as_of, "limit": limit}))
+                                      _old(many_con, OLD_OPEN, {"as_of": as_of, "limit": limit}))
+
+
+def test_first_found_is_the_earliest_confirmed_find(many_con):
+    mismatched = many_con.execute(
+        "SELECT count(*) FROM bulletins b LEFT JOIN (SELECT bulletin_no, min(found_on) AS first FROM matches "
+        "WHERE status = 'confirmed' GROUP BY ALL) m USING (bulletin_no) WHERE b.first_found_on IS DISTINCT FROM m.first"
+    ).fetchone()
+    assert mismatched == (0,)
+    assert many_con.execute("SELECT count(*) FROM bulletins WHERE first_found_on IS NOT NULL").fetchone()[0] > 50
 
 
 def test_python_quantile_is_duckdbs_to_the_last_bit():

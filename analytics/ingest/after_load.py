@@ -25,8 +25,9 @@ def match_bulletins(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -
 STEPS: tuple[Step, ...] = (match_bulletins, compstat.refresh_after_load, border.refresh_after_load)
 
 
-# After an undo only the pre-aggregates need a refresh: the undo scripts drop the proposals of removed rows.
-UNDO_STEPS: tuple[Step, ...] = (compstat.refresh_after_load, border.refresh_after_load)
+# After an undo: the undo scripts drop the proposals of removed rows and re-date the matches; the bulletins' first
+# finds and the pre-aggregates follow.
+UNDO_STEPS: tuple[Step, ...] = (bulletins.refresh_after_undo, compstat.refresh_after_load, border.refresh_after_load)
 
 
 def run_after_undo(con: duckdb.DuckDBPyConnection, kind: str, upload_id: int) -> None:

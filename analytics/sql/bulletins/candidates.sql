@@ -41,7 +41,7 @@
 ),
 key_hits AS (
     SELECT bulletin_no, ref_kind, ref_id, match_key, key_value,
-           'exact-normalised' AS method, NULL::VARCHAR AS verified_by,
+           'exact-normalised' AS method, NULL::VARCHAR AS verified_by, ref_on,
            CASE match_key WHEN 'vin' THEN 1 WHEN 'imei' THEN 2 WHEN 'serial' THEN 3 WHEN 'tag' THEN 4 ELSE 5 END
                AS priority
     FROM raw_hits
@@ -64,7 +64,7 @@ key_hits_checked AS (
 -- with different keys (an invalid IMEI/VIN on the find where the bulletin has one counts as different), and
 -- the object kinds agree. verified_by names the first identifier that agreed.
 number_pairs AS (
-    SELECT b.bulletin_no, f.find_id, f.side, b.initiator_side, b.bulletin_key,
+    SELECT b.bulletin_no, f.find_id, f.side, f.found_at::DATE AS ref_on, b.initiator_side, b.bulletin_key,
         b.object_kind AS b_kind, f.object_kind AS f_kind,
         b.vin_norm = f.vin_norm AS vin_ok,
         b.imei_norm = f.imei_norm AS imei_ok,
@@ -87,7 +87,7 @@ number_hits AS (
            'bulletin-number' AS method,
            CASE WHEN vin_ok THEN 'vin' WHEN imei_ok THEN 'imei' WHEN serial_ok THEN 'serial'
                 WHEN tag_ok THEN 'tag' WHEN plate_ok THEN 'plate' END AS verified_by,
-           0 AS priority
+           ref_on, 0 AS priority
     FROM number_pairs
     WHERE NOT conflict
       AND ($same_side OR side <> initiator_side)
@@ -98,7 +98,7 @@ all_hits AS (
     UNION ALL
     SELECT * FROM number_hits
 )
-SELECT bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by
+SELECT bulletin_no, ref_kind, ref_id, match_key, key_value, method, verified_by, ref_on AS found_on
 FROM all_hits h
 WHERE NOT EXISTS (
     SELECT 1 FROM matches m

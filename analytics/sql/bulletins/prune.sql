@@ -7,3 +7,11 @@ WHERE m.status = 'proposed' AND (
     OR (m.ref_kind = 'incident' AND NOT EXISTS (
         SELECT 1 FROM incidents i WHERE i.side || ':' || i.source_id = m.ref_id))
 )
+;
+-- Decided matches whose find or incident is gone keep no found date (matches.found_on), as after an undo.
+UPDATE matches SET found_on = NULL
+WHERE found_on IS NOT NULL AND (
+    (ref_kind = 'find' AND NOT EXISTS (SELECT 1 FROM finds f WHERE f.find_id = matches.ref_id))
+    OR (ref_kind = 'incident' AND NOT EXISTS (
+        SELECT 1 FROM incidents i WHERE i.side || ':' || i.source_id = matches.ref_id))
+)

@@ -29,3 +29,9 @@ DELETE FROM incident_scans USING ingest_undo u WHERE incident_scans.upload_id = 
 DELETE FROM matches m
 WHERE m.status = 'proposed' AND m.ref_kind = 'incident'
   AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.side || ':' || i.source_id = m.ref_id);
+-- The date kept on each remaining pair follows the version now current, or goes when the incident is gone.
+UPDATE matches SET found_on = NULL WHERE ref_kind = 'incident';
+UPDATE matches SET found_on = i.registered_on
+FROM incidents i
+WHERE matches.ref_kind = 'incident' AND i.side = split_part(matches.ref_id, ':', 1)
+  AND i.source_id = substr(matches.ref_id, strpos(matches.ref_id, ':') + 1);
