@@ -362,7 +362,8 @@ def list_matches(con: duckdb.DuckDBPyConnection, status: str | None = None, limi
     Returns
     -------
     pandas.DataFrame
-        One row per match (columns of ``sql/bulletins/review.sql``); proposed ones first, newest first.
+        One row per match (columns of ``sql/bulletins/review.sql``); proposed ones first, newest first (pairs
+        proposed by one load: the last inserted first).
     """
     return con.execute(load_sql("bulletins/review"), {"status": status, "limit": limit}).df()
 

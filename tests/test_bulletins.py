@@ -780,7 +780,11 @@ def test_limited_lists_are_the_head_of_the_full_ones(sample_con):
     propose_matches(sample_con)
     full = list_matches(sample_con, "proposed")
     assert len(full) == 3
-    pd.testing.assert_frame_equal(list_matches(sample_con, "proposed", limit=2), full.head(2))
+    # an all-NULL text column of the head comes back as object, not str: the values are what must agree
+    def values(frame: pd.DataFrame) -> list[dict]:
+        return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+    assert values(list_matches(sample_con, "proposed", limit=2)) == values(full.head(2))
     assert count_matches(sample_con, "proposed") == 3 and count_matches(sample_con, "rejected") == 0
     every_open = open_bulletins(sample_con, date(2024, 1, 31))
     pd.testing.assert_frame_equal(open_bulletins(sample_con, date(2024, 1, 31), limit=2), every_open.head(2))
