@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("--skip-app", action="store_true", help="do not start Streamlit to measure its memory")
     parser.add_argument("--out", type=Path, default=None, help="work folder (default bench/out/<rows>)")
-    parser.add_argument("--runs", type=int, default=20, help="timed runs per query (median reported)")
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per query and round (lowest round median reported)")
     parser.add_argument("--bulletins", type=int, default=100_000)
     parser.add_argument("--finds", type=int, default=1_000_000)
     parser.add_argument("--reuse", action="store_true", help="reuse generated files from an earlier run")
