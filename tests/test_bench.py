@@ -122,3 +122,7 @@ def test_bench_runs_end_to_end_at_tiny_n(tmp_path: Path) -> None:
         assert result["match_detail"]["matches"] > 0
     for name, value in result["queries_ms"].items():
         assert (value is not None and value >= 0) or f"queries_ms[{name}]" in result["notes"], name
+    # every replayed query has its figure: the lowest of its round medians
+    assert set(result["queries_detail"]) == set(result["queries_ms"])
+    for name, detail in result["queries_detail"].items():
+        assert result["queries_ms"][name] == pytest.approx(min(detail["round_ms"]), abs=0.006), name
