@@ -50,6 +50,7 @@ from analytics.identifiers import (
 GRACE_DAYS = 7
 MIN_KEY_LEN = 4
 DIRECTIONS = ("KZ→KG", "KG→KZ")
+DIRECTION_OF_SIDE = {"KZ": DIRECTIONS[0], "KG": DIRECTIONS[1]}  # the initiating side's search direction
 OBJECT_KINDS = ("vehicle", "phone", "weapon", "livestock", "other")
 AGE_BUCKETS = ("0-30", "31-90", "91-365", ">365")
 DECISIONS = ("confirmed", "rejected")
@@ -476,10 +477,9 @@ def _quantile_cont(values: list[int], q: float) -> float:
 def _kpis_from_groups(groups: list[tuple]) -> pd.DataFrame:
     """The KPI frame from the rows of ``kpis.sql`` (side, kind, month, sent, found, returned, withdrawn,
     days): direction labels, the 'all' row of each direction and month, rates, quantiles and kpis.sql's order."""
-    labels = {"KZ": DIRECTIONS[0], "KG": DIRECTIONS[1]}
     cells: dict[tuple, list] = {}
     for side, kind, month, sent, found, returned, withdrawn, days in groups:
-        direction = labels.get(side, side)
+        direction = DIRECTION_OF_SIDE.get(side, side)
         for key in ((direction, kind, month), (direction, None, month)):
             cell = cells.setdefault(key, [0, 0, 0, 0, []])
             for i, count in enumerate((sent, found, returned, withdrawn)):
@@ -588,10 +588,9 @@ def _pad_ageing(counts: list[tuple]) -> pd.DataFrame:
     each direction that has open bulletins, KZ→KG and KG→KZ first, then any other direction by name."""
     if not counts:
         return _empty_ageing()
-    labels = {"KZ": DIRECTIONS[0], "KG": DIRECTIONS[1]}
     totals: dict[str, list[int]] = {}
     for side, position, count in counts:
-        totals.setdefault(labels.get(side, side), [0] * len(AGE_BUCKETS))[position - 1] += count
+        totals.setdefault(DIRECTION_OF_SIDE.get(side, side), [0] * len(AGE_BUCKETS))[position - 1] += count
     directions = [d for d in DIRECTIONS if d in totals] + sorted(set(totals) - set(DIRECTIONS))
     return pd.DataFrame({
         "direction": pd.array([d for d in directions for _ in AGE_BUCKETS], dtype="string"),

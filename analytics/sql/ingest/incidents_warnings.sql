@@ -1,5 +1,6 @@
 -- Incidents, step 5b: every problem that does not reject a row is a warning on it (accepted and updated rows).
 -- Rows with a problem are picked among the candidates of step 5a, then each check runs on that (small) set.
+-- A new check here needs its condition in incidents_warn_candidates.sql too, or it never sees its rows.
 CREATE OR REPLACE TEMP TABLE ingest_warn_rows AS
 SELECT r.*
 FROM ingest_ready r
